@@ -1,0 +1,57 @@
+#pragma once
+
+#include "git/handles.hpp"
+#include "history/history.hpp"
+#include "plain/track_key.hpp"
+#include "tables/cumulative.hpp"
+#include "writers/table_writer.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <string>
+#include <vector>
+
+namespace gh::commands {
+
+/// The options every history command takes (SPEC "Commands").
+struct HistoryOptions {
+    std::string repo;
+    std::string rev = "HEAD";
+    std::string dir = "playlists/plain";
+    std::vector<std::string> playlists;
+    std::string tz = "UTC";
+    std::string key = "line";
+    bool quiet = false;
+};
+
+/// Adds --repo, --rev, --dir, --playlist, --tz, --key and --quiet to `options`.
+void add_history_options(boost::program_options::options_description& options,
+                         HistoryOptions& values);
+
+/// Parses `args` against `options` (throwing a usage Error that names the command).
+/// Returns false when --help was given, after printing `usage` and the options.
+bool parse_command_line(const std::vector<std::string>& args,
+                        const boost::program_options::options_description& options,
+                        std::string_view command, std::string_view usage);
+
+/// A repository's playlist history, walked and dated, ready for tables.
+struct Analysis {
+    git::Repository repo;
+    history::History history;
+    tables::Calendar calendar;
+    writers::SnapshotLabels labels;
+    plain::KeyMode key_mode = plain::KeyMode::line;
+    /// The playlists to report: those asked for, or every one in the history.
+    std::vector<std::string> selected;
+};
+
+/// Opens the repository, walks the history of --dir from --rev and reports on stderr
+/// what was skipped (non-file entries, a shallow clone's missing history).
+Analysis analyse(const HistoryOptions& options);
+
+/// Builds the tables of the selected playlists. A playlist whose data cannot be read is
+/// reported and left out; `complete` becomes false then.
+std::vector<tables::PlaylistTable> build_tables(const Analysis& analysis, bool quiet,
+                                                bool& complete);
+
+} // namespace gh::commands

@@ -1,0 +1,58 @@
+#include "commands/command.hpp"
+
+#include <algorithm>
+#include <array>
+#include <numeric>
+
+namespace gh::commands {
+
+namespace {
+
+constexpr std::array k_commands{
+    Command{"cumulative", "every track ever in each playlist, with first-seen and removed dates",
+            run_cumulative},
+};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    std::iota(row.begin(), row.end(), 0);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+            diagonal = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+std::span<const Command> all_commands() {
+    return k_commands;
+}
+
+const Command* find_command(std::string_view name) {
+    const auto found = std::find_if(k_commands.begin(), k_commands.end(),
+                                    [&](const Command& command) { return command.name == name; });
+    return found == k_commands.end() ? nullptr : &*found;
+}
+
+const Command* nearest_command(std::string_view name) {
+    const Command* best = nullptr;
+    std::size_t best_distance = 0;
+    for (const Command& command : k_commands) {
+        const std::size_t distance = edit_distance(name, command.name);
+        const bool prefix = command.name.starts_with(name) && !name.empty();
+        if (prefix || (distance <= std::max<std::size_t>(2, name.size() / 3) &&
+                       (!best || distance < best_distance))) {
+            best = &command;
+            best_distance = prefix ? 0 : distance;
+        }
+    }
+    return best;
+}
+
+} // namespace gh::commands

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "util/error.hpp"
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gh::commands {
+
+/// One subcommand: the table below is the single place from which `--help` is printed.
+struct Command {
+    std::string_view name;
+    std::string_view summary;
+    ExitCode (*run)(const std::vector<std::string>& args);
+};
+
+/// Every subcommand, in the order `gh-analyze --help` lists them.
+std::span<const Command> all_commands();
+
+/// The command named `name`, or null.
+const Command* find_command(std::string_view name);
+
+/// The command whose name is nearest to `name` (by edit distance), or null when none is close.
+const Command* nearest_command(std::string_view name);
+
+ExitCode run_cumulative(const std::vector<std::string>& args);
+
+} // namespace gh::commands

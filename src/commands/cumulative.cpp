@@ -1,0 +1,133 @@
+// gh-analyze cumulative: every track ever seen in each playlist, with the dates it was
+// first seen and removed, as the archive's own cumulative view shows them.
+
+#include "commands/analysis.hpp"
+#include "commands/command.hpp"
+#include "util/atomic_file.hpp"
+#include "util/file_names.hpp"
+#include "util/terminal.hpp"
+
+#include <filesystem>
+
+namespace po = boost::program_options;
+
+namespace gh::commands {
+
+namespace {
+
+struct CumulativeOptions {
+    HistoryOptions history;
+    std::string format = "md";
+    std::string out;
+};
+
+writers::MarkdownLinks markdown_links(const std::string& dir) {
+    writers::MarkdownLinks links{dir, {}};
+    if (dir.ends_with("/plain")) {
+        links.pretty_dir = dir.substr(0, dir.size() - 5) + "pretty";
+    }
+    return links;
+}
+
+/// Writes one file per table into `out`; refuses ids that are not safe file names.
+bool write_directory(const std::vector<tables::PlaylistTable>& tables, const Analysis& analysis,
+                     writers::Format format, const std::filesystem::path& out, bool quiet) {
+    std::error_code error;
+    std::filesystem::create_directories(out, error);
+    if (error) {
+        fail("cannot create output directory {}: {}", out.string(), error.message());
+    }
+    const auto links = markdown_links(analysis.history.dir);
+    bool complete = true;
+    std::size_t written = 0;
+    std::size_t unchanged = 0;
+    std::size_t rows = 0;
+    for (const auto& table : tables) {
+        if (!is_safe_file_name(table.id)) {
+            warn("not writing playlist '{}': its id is not a safe file name (expected letters, "
+                 "digits, '_', '-' or '.')",
+                 table.id);
+            complete = false;
+            continue;
+        }
+        const auto path = out / fmt::format("{}.{}", table.id, writers::extension(format));
+        const bool changed =
+            write_file_atomically(path, writers::render({&table}, analysis.labels, format, links));
+        (changed ? written : unchanged) += 1;
+        rows += table.rows.size();
+    }
+    if (!quiet) {
+        note("{} tables ({} rows) in {}: {} written, {} unchanged", written + unchanged, rows,
+             out.string(), written, unchanged);
+    }
+    return complete;
+}
+
+void report_stray_lines(const std::vector<tables::PlaylistTable>& tables, const Analysis& analysis) {
+    std::size_t playlists = 0;
+    std::size_t lines = 0;
+    const tables::PlaylistTable* first = nullptr;
+    for (const auto& table : tables) {
+        if (table.stray_lines > 0) {
+            ++playlists;
+            lines += table.stray_lines;
+            first = first ? first : &table;
+        }
+    }
+    if (first) {
+        note("{} lines in {} playlists are neither header nor track and were not counted as "
+             "tracks (first: {}/{} line {} at commit {})",
+             lines, playlists, analysis.history.dir, first->id, first->first_stray->second,
+             analysis.history.snapshots.at(first->first_stray->first).commit);
+    }
+}
+
+} // namespace
+
+ExitCode run_cumulative(const std::vector<std::string>& args) {
+    CumulativeOptions options;
+    po::options_description description("Options");
+    add_history_options(description, options.history);
+    description.add_options()
+        ("format", po::value(&options.format)->value_name("FORMAT")->default_value(options.format),
+         "md (the archive's cumulative layout), csv (RFC 4180), tsv or json")
+        ("out", po::value(&options.out)->value_name("DIR"),
+         "write one file per playlist, DIR/<id>.<format>; without it, write to stdout");
+    if (!parse_command_line(args, description, "cumulative", "[options]")) {
+        return ExitCode::ok;
+    }
+    const auto format = writers::parse_format(options.format);
+    if (!format) {
+        throw Error::usage("unknown --format '{}': expected md, csv, tsv or json\n"
+                           "Try 'gh-analyze cumulative --help'.",
+                           options.format);
+    }
+
+    const Analysis analysis = analyse(options.history);
+    if (options.out.empty() && *format == writers::Format::markdown &&
+        analysis.selected.size() != 1) {
+        throw Error::usage("markdown for {} playlists needs --out DIR (or choose one with "
+                           "--playlist ID, or use --format csv|tsv|json)\n"
+                           "Try 'gh-analyze cumulative --help'.",
+                           analysis.selected.size());
+    }
+    bool complete = true;
+    const auto tables = build_tables(analysis, options.history.quiet, complete);
+    if (!options.history.quiet) {
+        report_stray_lines(tables, analysis);
+    }
+    if (!options.out.empty()) {
+        complete = write_directory(tables, analysis, *format, options.out, options.history.quiet) &&
+                   complete;
+    } else {
+        std::vector<const tables::PlaylistTable*> pointers;
+        for (const auto& table : tables) {
+            pointers.push_back(&table);
+        }
+        write_stdout(writers::render(pointers, analysis.labels, *format,
+                                     markdown_links(analysis.history.dir)));
+    }
+    return complete ? ExitCode::ok : ExitCode::incomplete;
+}
+
+} // namespace gh::commands

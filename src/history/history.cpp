@@ -1,0 +1,324 @@
+#include "history/history.hpp"
+
+#include "git/handles.hpp"
+#include "git/oid.hpp"
+#include "git/repository.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace gh::history {
+
+namespace {
+
+constexpr std::uint32_t k_none = UINT32_MAX;
+
+/// A commit seen by the walk. Commits reached only as a non-followed parent of a merge
+/// are loaded (their directory decides which parent is followed) but not in the graph.
+struct Node {
+    git_oid id{};
+    std::int64_t time = 0;
+    std::optional<git_oid> dir;
+    std::vector<git_oid> parent_ids;
+    std::vector<std::uint32_t> followed;
+    std::uint32_t children = 0;
+    bool in_graph = false;
+    bool snapshot = false;
+};
+
+/// One entry of the analysed directory's tree.
+struct Entry {
+    std::string name;
+    git_oid id{};
+    git_filemode_t mode{};
+};
+using Entries = std::vector<Entry>;
+
+bool same_dir(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
+    if (a.has_value() != b.has_value()) {
+        return false;
+    }
+    return !a || git_oid_equal(&*a, &*b);
+}
+
+bool same_entry(const Entry* a, const Entry* b) {
+    if (!a || !b) {
+        return a == b;
+    }
+    return a->mode == b->mode && git_oid_equal(&a->id, &b->id);
+}
+
+bool is_regular_file(git_filemode_t mode) {
+    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+std::string entry_kind(git_filemode_t mode) {
+    switch (mode) {
+    case GIT_FILEMODE_TREE:
+        return "directory";
+    case GIT_FILEMODE_LINK:
+        return "symbolic link";
+    case GIT_FILEMODE_COMMIT:
+        return "submodule";
+    default:
+        return fmt::format("entry of mode {:o}", static_cast<unsigned>(mode));
+    }
+}
+
+/// Reads the commits listed in `<git-dir>/shallow`: their parents are not in the clone.
+std::unordered_set<git_oid, git::OidHash, git::OidEqual> shallow_commits(git_repository* repo) {
+    std::unordered_set<git_oid, git::OidHash, git::OidEqual> commits;
+    if (git_repository_is_shallow(repo) != 1) {
+        return commits;
+    }
+    std::ifstream file(git::git_directory(repo) / "shallow");
+    std::string line;
+    while (std::getline(file, line)) {
+        git_oid id;
+        if (git_oid_fromstrp(&id, line.c_str()) == 0) {
+            commits.insert(id);
+        }
+    }
+    return commits;
+}
+
+class Walker {
+public:
+    Walker(git_repository* repo, std::string_view dir, const ProgressFn& progress)
+        : m_repo(repo), m_dir(dir), m_progress(progress), m_shallow(shallow_commits(repo)) {}
+
+    History run(const git_commit* tip) {
+        History history;
+        history.tip = *git_commit_id(tip);
+        history.tip_time = git_commit_time(tip);
+        history.dir = m_dir;
+        discover(history);
+        const auto order = date_order();
+        record_snapshots(order, history);
+        history.commits_walked = order.size();
+        return history;
+    }
+
+private:
+    std::uint32_t load(const git_oid& id) {
+        if (auto found = m_index.find(id); found != m_index.end()) {
+            return found->second;
+        }
+        git::Commit commit;
+        git::check(git_commit_lookup(git::out(commit), m_repo, &id), "reading commit {}", id);
+        Node node;
+        node.id = id;
+        node.time = git_commit_time(commit.get());
+        node.dir = git::directory_tree_id(m_repo, commit.get(), m_dir);
+        if (!m_shallow.contains(id)) {
+            for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
+                node.parent_ids.push_back(*git_commit_parent_id(commit.get(), i));
+            }
+        }
+        m_nodes.push_back(std::move(node));
+        const auto index = static_cast<std::uint32_t>(m_nodes.size() - 1);
+        m_index.emplace(id, index);
+        return index;
+    }
+
+    /// Finds the commits of the simplified history and which parents each follows.
+    void discover(History& history) {
+        std::vector<std::uint32_t> stack{load(history.tip)};
+        m_nodes[stack.back()].in_graph = true;
+        std::size_t visited = 0;
+        while (!stack.empty()) {
+            const std::uint32_t current = stack.back();
+            stack.pop_back();
+            if (m_shallow.contains(m_nodes[current].id)) {
+                history.shallow_boundary.push_back(m_nodes[current].id);
+            }
+            std::vector<std::uint32_t> parents;
+            for (const git_oid& parent_id : std::vector(m_nodes[current].parent_ids)) {
+                parents.push_back(load(parent_id));
+            }
+            auto followed = follow(current, parents);
+            for (const std::uint32_t parent : followed) {
+                ++m_nodes[parent].children;
+                if (!m_nodes[parent].in_graph) {
+                    m_nodes[parent].in_graph = true;
+                    stack.push_back(parent);
+                }
+            }
+            Node& node = m_nodes[current];
+            node.snapshot = std::none_of(followed.begin(), followed.end(), [&](std::uint32_t p) {
+                return same_dir(m_nodes[p].dir, node.dir);
+            });
+            node.snapshot = node.snapshot && !(followed.empty() && !node.dir);
+            node.followed = std::move(followed);
+            node.parent_ids.clear();
+            if (m_progress && ++visited % 256 == 0) {
+                m_progress("reading commits", visited, 0);
+            }
+        }
+    }
+
+    /// At a merge whose directory equals a parent's, follow only the first such parent.
+    std::vector<std::uint32_t> follow(std::uint32_t node, const std::vector<std::uint32_t>& parents) {
+        if (parents.size() > 1) {
+            for (const std::uint32_t parent : parents) {
+                if (same_dir(m_nodes[parent].dir, m_nodes[node].dir)) {
+                    return {parent};
+                }
+            }
+        }
+        return parents;
+    }
+
+    /// `git log --date-order` reversed: git emits a commit once all its children are out,
+    /// newest committer time first, ties in the order the commits became ready.
+    std::vector<std::uint32_t> date_order() {
+        struct Ready {
+            std::int64_t time;
+            std::uint64_t sequence;
+            std::uint32_t node;
+            bool operator<(const Ready& other) const {
+                return time != other.time ? time < other.time : sequence > other.sequence;
+            }
+        };
+        std::priority_queue<Ready> ready;
+        std::uint64_t sequence = 0;
+        ready.push({m_nodes[0].time, sequence++, 0});
+        std::vector<std::uint32_t> order;
+        while (!ready.empty()) {
+            const std::uint32_t current = ready.top().node;
+            ready.pop();
+            order.push_back(current);
+            for (const std::uint32_t parent : m_nodes[current].followed) {
+                if (--m_nodes[parent].children == 0) {
+                    ready.push({m_nodes[parent].time, sequence++, parent});
+                }
+            }
+        }
+        std::reverse(order.begin(), order.end());
+        return order;
+    }
+
+    std::shared_ptr<const Entries> entries(const std::optional<git_oid>& dir) {
+        static const auto empty = std::make_shared<const Entries>();
+        if (!dir) {
+            return empty;
+        }
+        if (auto found = m_entries.find(*dir); found != m_entries.end()) {
+            return found->second;
+        }
+        if (m_entries.size() >= 64) {
+            m_entries.clear();
+        }
+        const git::Tree tree = git::lookup_tree(m_repo, *dir);
+        auto list = std::make_shared<Entries>();
+        const std::size_t count = git_tree_entrycount(tree.get());
+        list->reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
+            list->push_back({git_tree_entry_name(entry), *git_tree_entry_id(entry),
+                             git_tree_entry_filemode_raw(entry)});
+        }
+        // Git orders a directory as if its name ended in '/'; merging needs plain byte order.
+        std::sort(list->begin(), list->end(),
+                  [](const Entry& a, const Entry& b) { return a.name < b.name; });
+        m_entries.emplace(*dir, list);
+        return list;
+    }
+
+    void record_snapshots(const std::vector<std::uint32_t>& order, History& history) {
+        std::size_t done = 0;
+        for (const std::uint32_t index : order) {
+            if (m_progress && ++done % 64 == 0) {
+                m_progress("comparing trees", done, order.size());
+            }
+            const Node& node = m_nodes[index];
+            if (!node.snapshot) {
+                continue;
+            }
+            const auto snapshot = static_cast<std::uint32_t>(history.snapshots.size());
+            history.snapshots.push_back({node.id, node.time});
+            record_changes(node, snapshot, history);
+        }
+    }
+
+    /// Records a version for each file that differs from the file in every followed
+    /// parent: a merge that only brings in a side branch's version adds nothing.
+    void record_changes(const Node& node, std::uint32_t snapshot, History& history) {
+        const auto own = entries(node.dir);
+        std::vector<std::shared_ptr<const Entries>> parents;
+        for (const std::uint32_t parent : node.followed) {
+            parents.push_back(entries(m_nodes[parent].dir));
+        }
+        std::vector<std::size_t> cursor(parents.size(), 0);
+        std::size_t own_cursor = 0;
+        while (true) {
+            // The smallest name not yet consumed in any of the lists.
+            const std::string* name = own_cursor < own->size() ? &(*own)[own_cursor].name : nullptr;
+            for (std::size_t p = 0; p < parents.size(); ++p) {
+                if (cursor[p] < parents[p]->size() &&
+                    (!name || (*parents[p])[cursor[p]].name < *name)) {
+                    name = &(*parents[p])[cursor[p]].name;
+                }
+            }
+            if (!name) {
+                break;
+            }
+            const std::string current = *name;
+            const Entry* mine = take(*own, own_cursor, current);
+            bool changed = true;
+            for (std::size_t p = 0; p < parents.size(); ++p) {
+                if (same_entry(take(*parents[p], cursor[p], current), mine)) {
+                    changed = false;
+                }
+            }
+            if (changed) {
+                record_entry(node, snapshot, current, mine, history);
+            }
+        }
+    }
+
+    static const Entry* take(const Entries& list, std::size_t& cursor, const std::string& name) {
+        if (cursor < list.size() && list[cursor].name == name) {
+            return &list[cursor++];
+        }
+        return nullptr;
+    }
+
+    void record_entry(const Node& node, std::uint32_t snapshot, const std::string& name,
+                      const Entry* entry, History& history) {
+        if (entry && !is_regular_file(entry->mode)) {
+            history.skipped.push_back(
+                {node.id, fmt::format("{}/{}", m_dir, name), entry_kind(entry->mode)});
+        }
+        const bool file = entry && is_regular_file(entry->mode);
+        auto found = history.playlists.find(name);
+        const bool present = found != history.playlists.end() && found->second.back().blob;
+        if (!file && !present) {
+            return; // a non-file appeared or changed where there was no file
+        }
+        auto& versions = found != history.playlists.end() ? found->second : history.playlists[name];
+        versions.push_back({snapshot, file ? std::optional(entry->id) : std::nullopt});
+    }
+
+    git_repository* m_repo;
+    std::string m_dir;
+    const ProgressFn& m_progress;
+    std::unordered_set<git_oid, git::OidHash, git::OidEqual> m_shallow;
+    std::vector<Node> m_nodes;
+    std::unordered_map<git_oid, std::uint32_t, git::OidHash, git::OidEqual> m_index;
+    std::unordered_map<git_oid, std::shared_ptr<const Entries>, git::OidHash, git::OidEqual>
+        m_entries;
+};
+
+} // namespace
+
+History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
+                     const ProgressFn& progress) {
+    return Walker(repo, dir, progress).run(tip);
+}
+
+} // namespace gh::history

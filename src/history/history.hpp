@@ -1,0 +1,61 @@
+#pragma once
+
+#include <git2.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gh::history {
+
+/// A commit of the simplified history at which the analysed directory changed.
+struct Snapshot {
+    git_oid commit{};
+    std::int64_t time = 0; ///< committer time, seconds since the epoch
+};
+
+/// A playlist file as it was at one snapshot; no blob means it was deleted there.
+struct Version {
+    std::uint32_t snapshot = 0; ///< index into History::snapshots
+    std::optional<git_oid> blob;
+};
+
+/// A tree entry under the directory that is not a regular file, skipped with a warning.
+struct SkippedEntry {
+    git_oid commit{};
+    std::string path;
+    std::string kind; ///< "directory", "symbolic link" or "submodule"
+};
+
+/// Everything the tables need to know about the history of one directory.
+struct History {
+    git_oid tip{};
+    std::int64_t tip_time = 0;
+    std::string dir;
+    /// In `git log --date-order` order, reversed: parents before children.
+    std::vector<Snapshot> snapshots;
+    /// Each playlist's versions in snapshot order, by playlist id (the file name).
+    std::map<std::string, std::vector<Version>, std::less<>> playlists;
+    std::vector<SkippedEntry> skipped;
+    std::size_t commits_walked = 0;
+    /// Commits whose parents are missing because the repository is a shallow clone.
+    std::vector<git_oid> shallow_boundary;
+};
+
+/// Reports how far the walk is: (stage, done, total); total is 0 when unknown.
+using ProgressFn = std::function<void(std::string_view, std::size_t, std::size_t)>;
+
+/// Walks the history of `dir` reachable from `tip`, simplified the way
+/// `git log -- <dir>` simplifies it. A merge whose directory equals one parent's
+/// follows only that parent: walking first-parent only would drop the weeks of daily
+/// snapshots that real archives carry on a merge's second parent, and walking every
+/// parent would count a side branch's versions twice. Fails loudly on any unreadable
+/// commit or tree: a truncated history would silently produce wrong tables.
+History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
+                     const ProgressFn& progress = {});
+
+} // namespace gh::history

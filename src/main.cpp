@@ -1,0 +1,62 @@
+// gh-analyze: analyses the git history of playlist archives.
+
+#include "commands/command.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#ifndef GH_ANALYZE_VERSION
+#define GH_ANALYZE_VERSION "unknown"
+#endif
+
+namespace {
+
+void print_help() {
+    fmt::print("Usage: gh-analyze <command> [options]\n\n"
+               "Analyses the git history of a playlist archive (one plain file per playlist\n"
+               "under playlists/plain, committed daily).\n\nCommands:\n");
+    for (const auto& command : gh::commands::all_commands()) {
+        fmt::print("  {:<12} {}\n", command.name, command.summary);
+    }
+    fmt::print("\nRun 'gh-analyze <command> --help' for a command's options.\n"
+               "Exit codes: 0 ok, 1 findings (validate), 2 usage error, 3 repository or data\n"
+               "error (nothing written), 4 done but some playlists were skipped (see stderr).\n");
+}
+
+gh::ExitCode dispatch(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        print_help();
+        return args.empty() ? gh::ExitCode::usage : gh::ExitCode::ok;
+    }
+    if (args[0] == "--version") {
+        fmt::print("gh-analyze {}\n", GH_ANALYZE_VERSION);
+        return gh::ExitCode::ok;
+    }
+    const auto* command = gh::commands::find_command(args[0]);
+    if (!command) {
+        const auto* nearest = gh::commands::nearest_command(args[0]);
+        const std::string hint =
+            nearest ? fmt::format(", did you mean '{}'?", nearest->name) : std::string();
+        throw gh::Error::usage("unknown command '{}'{}\nTry 'gh-analyze --help'.", args[0], hint);
+    }
+    return command->run(std::vector<std::string>(args.begin() + 1, args.end()));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return static_cast<int>(dispatch(std::vector<std::string>(argv + 1, argv + argc)));
+    } catch (const gh::Error& error) {
+        fmt::print(stderr, "gh-analyze: error: {}\n", error.what());
+        return static_cast<int>(error.code());
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "gh-analyze: error: {}\n", error.what());
+        return static_cast<int>(gh::ExitCode::data);
+    }
+}

@@ -1,0 +1,338 @@
+#include "synth/generator.hpp"
+
+#include "plain/track_key.hpp"
+#include "synth/archive_writer.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace gh::synth {
+
+std::uint64_t Random::next() {
+    std::uint64_t z = (m_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+namespace {
+
+constexpr std::array<std::string_view, 32> k_words{
+    "Love",  "Night",  "Summer", "Fire",  "Heart",  "Dream", "Blue",   "Gold",
+    "River", "Dance",  "Rain",   "Light", "Wild",   "Home",  "Stars",  "Ocean",
+    "Bad",   "Sweet",  "Young",  "Ghost", "Paper",  "Glass", "Echo",   "Storm",
+    "Slow",  "Silver", "Neon",   "Velvet", "Sugar", "Magic", "Gravity", "Thunder"};
+
+constexpr std::array<std::string_view, 16> k_artists{
+    "MAX",        "Whethan",   "Coleman Hell",  "Beyoncé",   "Tyler, The Creator",
+    "ZAYN",       "Elina",     "Said the Sky",  "Neon Dreams", "KangHyeWon",
+    "Sigur Rós",  "ΣΩΣ Band",  "İlkay Akkaya",  "<MISSING>", "Jax Jones",
+    "Madison Beer"};
+
+/// Track lines that real archives contain and that break naive tools.
+constexpr std::array<std::string_view, 10> k_awkward_tracks{
+    "7/11 -- Beyoncé -- BEYONCÉ [Platinum Edition]",
+    "Pipe | Dream -- The | Band -- A|B",
+    "<script>alert(1)</script> -- Hacker -- <b>Bold</b>",
+    "+Plus Start -- =Equals -- -Minus",
+    "Bell\x07Title -- Control -- Chars",
+    "-- ・ -・・ -- Morse -- -- Leading Dashes",
+    "ΟΔΟΣ -- ΣΩΣ Band -- ΤΕΛΟΣ",
+    "İstanbul -- İlkay Akkaya -- İSTANBUL",
+    "Empty Fields --  -- ",
+    "Three -- Separators -- Album -- Extra"};
+
+std::string playlist_id(Random& random) {
+    static constexpr std::string_view k_base62 =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    std::string id = "37i9dQZF1D";
+    while (id.size() < 22) {
+        id += k_base62[random.below(k_base62.size())];
+    }
+    return id;
+}
+
+struct PlaylistModel {
+    std::string id;
+    std::string name;
+    std::string description; ///< may span lines
+    std::vector<std::string> tracks;
+    std::vector<std::string> removed; ///< candidates for re-adding
+    bool present = true;
+    bool empty_file = false; ///< registered but not scraped yet
+};
+
+class Generator {
+public:
+    Generator(const std::filesystem::path& path, const GeneratorOptions& options)
+        : m_options(options), m_random(options.seed), m_writer(path, options.dir) {}
+
+    GeneratedArchive run() {
+        create_playlists();
+        for (int day = 0; day < m_options.days; ++day) {
+            const std::int64_t time = m_options.start_time + std::int64_t{day} * 86400 +
+                                      static_cast<std::int64_t>(m_random.below(3600));
+            if (m_options.quirks && day > 0 && day % 23 == 11 && day + 5 < m_options.days) {
+                day = side_branch_carrying_snapshots(day, time);
+                continue;
+            }
+            daily_changes(day);
+            std::int64_t commit_time = time;
+            if (m_options.quirks && day % 17 == 9) {
+                commit_time = m_last_time - 3 * 3600; // a skewed clock: older than its parent
+            }
+            commit_main(commit_time, fmt::format("Daily snapshot {}", day));
+            if (m_options.quirks) {
+                after_commit_quirks(day, time);
+            }
+        }
+        m_writer.finish(m_head);
+        m_result.playlists = m_playlists.size();
+        return m_result;
+    }
+
+private:
+    std::string random_track() {
+        const auto word = [&] { return k_words[m_random.below(k_words.size())]; };
+        std::string title(word());
+        if (m_random.chance(0.6)) {
+            title += fmt::format(" {}", word());
+        }
+        if (m_random.chance(0.1)) {
+            title = fmt::format("{} - {} Remix", title, word());
+        }
+        std::string artists(k_artists[m_random.below(k_artists.size())]);
+        if (m_random.chance(0.3)) {
+            artists += fmt::format(", {}", k_artists[m_random.below(k_artists.size())]);
+        }
+        std::string album = m_random.chance(0.5) ? title : fmt::format("{} {}", word(), word());
+        if (m_options.quirks && m_random.chance(0.02)) {
+            return std::string(k_awkward_tracks[m_random.below(k_awkward_tracks.size())]);
+        }
+        return fmt::format("{} -- {} -- {}", title, artists, album);
+    }
+
+    void create_playlists() {
+        for (int i = 0; i < m_options.playlists; ++i) {
+            PlaylistModel playlist;
+            playlist.id = playlist_id(m_random);
+            playlist.name = fmt::format("{} {} Mix", k_words[m_random.below(k_words.size())],
+                                        k_words[m_random.below(k_words.size())]);
+            playlist.description = m_random.chance(0.2) ? std::string()
+                                   : fmt::format("The best {} tracks, updated daily.",
+                                                 k_words[m_random.below(k_words.size())]);
+            for (int t = 0; t < m_options.tracks; ++t) {
+                playlist.tracks.push_back(random_track());
+            }
+            m_playlists.push_back(std::move(playlist));
+        }
+        if (m_options.quirks && m_playlists.size() >= 4) {
+            m_playlists[1].description = "First line of a long description.\nSecond line.";
+            m_playlists[2].description = "A description\n\nwith a blank line inside.";
+            m_playlists[3].empty_file = true; // newly registered: scraped from day 1 on
+            m_playlists[0].tracks.push_back(m_playlists[0].tracks.front()); // a duplicate line
+        }
+    }
+
+    void change_playlist(PlaylistModel& playlist) {
+        if (playlist.tracks.empty()) {
+            playlist.tracks.push_back(random_track());
+            return;
+        }
+        const auto replaced = std::max<std::size_t>(
+            1, static_cast<std::size_t>(m_options.churn * static_cast<double>(playlist.tracks.size())));
+        for (std::size_t i = 0; i < replaced; ++i) {
+            const auto at = m_random.below(playlist.tracks.size());
+            playlist.removed.push_back(playlist.tracks[at]);
+            if (!playlist.removed.empty() && m_random.chance(0.2)) {
+                const auto back = m_random.below(playlist.removed.size());
+                playlist.tracks[at] = playlist.removed[back]; // re-added after removal
+            } else {
+                playlist.tracks[at] = random_track();
+            }
+        }
+        if (m_random.chance(0.1)) {
+            playlist.tracks.push_back(random_track());
+        } else if (m_random.chance(0.1) && playlist.tracks.size() > 1) {
+            playlist.tracks.pop_back();
+        }
+    }
+
+    void daily_changes(int day) {
+        for (auto& playlist : m_playlists) {
+            if (!playlist.present) {
+                continue;
+            }
+            if (playlist.empty_file && day > 0) {
+                playlist.empty_file = false;
+            } else if (m_random.chance(m_options.change_rate)) {
+                change_playlist(playlist);
+            }
+        }
+    }
+
+    /// The file as the archive's bot writes it: sorted by the lowercased line, stable.
+    std::string render(const PlaylistModel& playlist, bool sorted_header = false) const {
+        if (playlist.empty_file) {
+            return {};
+        }
+        std::vector<std::string> lines = playlist.tracks;
+        std::vector<std::string> header{playlist.name};
+        std::string_view description = playlist.description;
+        while (true) {
+            const auto end = description.find('\n');
+            header.emplace_back(description.substr(0, end));
+            if (end == std::string_view::npos) {
+                break;
+            }
+            description.remove_prefix(end + 1);
+        }
+        header.emplace_back();
+        if (sorted_header) {
+            lines.insert(lines.end(), header.begin(), header.end());
+            header.clear();
+        }
+        std::vector<std::pair<std::string, std::string>> keyed;
+        for (auto& line : lines) {
+            keyed.emplace_back(plain::python_lower(line), std::move(line));
+        }
+        std::stable_sort(keyed.begin(), keyed.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::string text;
+        for (const auto& line : header) {
+            text += line + '\n';
+        }
+        for (const auto& [key, line] : keyed) {
+            text += line + '\n';
+        }
+        // Before the archive's 2022 format change, files had no final newline.
+        if (!m_final_newline) {
+            text.pop_back();
+        }
+        return text;
+    }
+
+    DirState state(const std::string& sorted_header_id = {}) {
+        DirState dir = m_extra_entries;
+        for (const auto& playlist : m_playlists) {
+            if (playlist.present) {
+                dir[playlist.id] = {m_writer.write_blob(render(playlist, playlist.id == sorted_header_id)),
+                                    GIT_FILEMODE_BLOB};
+            }
+        }
+        return dir;
+    }
+
+    git_oid commit(const DirState& dir, std::vector<git_oid> parents, std::int64_t time,
+                   std::string_view message, std::string_view readme = "Playlist archive\n") {
+        const git_oid id = m_writer.commit(dir, parents, time, message, readme);
+        ++m_result.commits;
+        m_result.merges += parents.size() > 1;
+        m_last_time = time;
+        return id;
+    }
+
+    void commit_main(std::int64_t time, std::string_view message) {
+        std::vector<git_oid> parents;
+        if (m_result.commits > 0) {
+            parents.push_back(m_head);
+        }
+        m_head = commit(state(), parents, time, message);
+    }
+
+    /// Real archives hold merges whose second parent carries days of bot snapshots while
+    /// the first parent only touched files outside the playlists: first-parent walks lose
+    /// those days. Returns the last day the side branch covered.
+    int side_branch_carrying_snapshots(int day, std::int64_t time) {
+        const git_oid fork = m_head;
+        const git_oid readme_only =
+            commit(m_current_dir, {fork}, time, "Update README", "Playlist archive (edited)\n");
+        git_oid side = fork;
+        const int last = day + 3;
+        for (int d = day; d <= last; ++d) {
+            daily_changes(d);
+            m_current_dir = state();
+            side = commit(m_current_dir, {side}, time + (d - day) * 86400 + 60,
+                          fmt::format("Daily snapshot {} (bot branch)", d));
+        }
+        // The merge takes the side branch's playlists: TREESAME to its second parent.
+        m_head = commit(m_current_dir, {readme_only, side}, time + 3 * 86400 + 120,
+                        "Merge branch 'bot'", "Playlist archive (edited)\n");
+        // A hand edit on a branch whose merge kept main's files: TREESAME to its first parent.
+        DirState edited = m_current_dir;
+        if (!edited.empty()) {
+            edited.begin()->second = {m_writer.write_blob("hand edit\n"), GIT_FILEMODE_BLOB};
+        }
+        const git_oid hand = commit(edited, {m_head}, m_last_time + 30, "Edit a playlist by hand");
+        m_head = commit(m_current_dir, {m_head, hand}, m_last_time + 30, "Merge, keeping ours");
+        return last;
+    }
+
+    void after_commit_quirks(int day, std::int64_t time) {
+        const int days = m_options.days;
+        m_current_dir = state();
+        if (day == days / 3 && !m_playlists.empty()) {
+            // One bot run sorted the header lines into the body; the next run fixed it.
+            m_head = commit(state(m_playlists.back().id), {m_head}, time + 600, "Bad bot run");
+            m_head = commit(state(), {m_head}, time + 1200, "Fix bad bot run");
+        }
+        if (day == days / 4) {
+            // A playlist URL committed as a path makes a directory inside the plain directory.
+            m_extra_entries["https:"] = m_writer.write_subdirectory("open.spotify.com", "oops\n");
+            m_head = commit(state(), {m_head}, time + 900, "Add playlist");
+        }
+        if (day == days / 4 + 2) {
+            m_extra_entries.clear();
+            m_head = commit(state(), {m_head}, time + 900, "Remove bad path");
+        }
+        if (day == days / 2 && m_playlists.size() > 5) {
+            m_playlists[5].present = false; // deleted, re-added three days later
+            m_final_newline = true;         // and the files gain a final newline
+            m_head = commit(state(), {m_head}, time + 900, "Remove playlist");
+        }
+        if (day == days / 2 + 3 && m_playlists.size() > 5) {
+            m_playlists[5].present = true;
+            m_head = commit(state(), {m_head}, time + 900, "Re-add playlist");
+        }
+        if (day == (2 * days) / 3 && m_playlists.size() > 6) {
+            m_playlists[6].id = playlist_id(m_random); // renamed: a new file, the old one gone
+            m_head = commit(state(), {m_head}, time + 900, "Rename playlist");
+        }
+        if (day == (3 * days) / 4 && m_playlists.size() > 7) {
+            // Two branches change different playlists; the merge differs from both parents.
+            const git_oid fork = m_head;
+            const DirState fork_dir = state();
+            const auto branch_edit = [&](PlaylistModel& playlist, std::int64_t at,
+                                         std::string_view message) {
+                change_playlist(playlist);
+                DirState dir = fork_dir;
+                dir[playlist.id] = {m_writer.write_blob(render(playlist)), GIT_FILEMODE_BLOB};
+                return commit(dir, {fork}, at, message);
+            };
+            const git_oid left = branch_edit(m_playlists[7], time + 1000, "Edit on main");
+            const git_oid right =
+                branch_edit(m_playlists[8 % m_playlists.size()], time + 1100, "Edit on a branch");
+            m_head = commit(state(), {left, right}, time + 1200, "Merge branch 'edit'");
+        }
+        m_current_dir = state();
+    }
+
+    GeneratorOptions m_options;
+    Random m_random;
+    ArchiveWriter m_writer;
+    std::vector<PlaylistModel> m_playlists;
+    DirState m_extra_entries;
+    DirState m_current_dir;
+    git_oid m_head{};
+    std::int64_t m_last_time = 0;
+    bool m_final_newline = false;
+    GeneratedArchive m_result;
+};
+
+} // namespace
+
+GeneratedArchive generate_archive(const std::filesystem::path& path, const GeneratorOptions& options) {
+    return Generator(path, options).run();
+}
+
+} // namespace gh::synth

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gh {
+
+/// The zone in which commit times become calendar dates. Dates are UTC by default so
+/// that the same archive gives the same tables wherever the tool runs.
+class TimeZone {
+public:
+    /// "UTC", or an IANA name such as "America/New_York"; throws a usage Error otherwise.
+    static TimeZone named(std::string_view name);
+    static TimeZone utc() { return TimeZone(); }
+
+    TimeZone(TimeZone&&) noexcept;
+    TimeZone& operator=(TimeZone&&) noexcept;
+    ~TimeZone();
+
+    /// Days since 1970-01-01 of the local calendar date at `unix_seconds`.
+    std::int32_t day_of(std::int64_t unix_seconds) const;
+
+    const std::string& name() const { return m_name; }
+
+private:
+    TimeZone();
+    struct Zone;
+    std::unique_ptr<Zone> m_zone; ///< null for UTC
+    std::string m_name = "UTC";
+};
+
+/// `YYYY-MM-DD` of a day number.
+std::string format_day(std::int32_t day);
+
+/// The day number of a `YYYY-MM-DD` date, or nothing when the text is not such a date.
+std::optional<std::int32_t> parse_day(std::string_view text);
+
+} // namespace gh

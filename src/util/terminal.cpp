@@ -1,0 +1,47 @@
+#include "util/terminal.hpp"
+
+#include "util/error.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace gh {
+
+bool stderr_is_terminal() {
+    return isatty(STDERR_FILENO) == 1;
+}
+
+void Progress::update(std::string_view stage, std::size_t done, std::size_t total) {
+    if (!m_enabled) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (m_drawn && now - m_last < std::chrono::milliseconds(100)) {
+        return;
+    }
+    m_last = now;
+    m_drawn = true;
+    if (total > 0) {
+        fmt::print(stderr, "\r\033[K{}: {}/{}", stage, done, total);
+    } else {
+        fmt::print(stderr, "\r\033[K{}: {}", stage, done);
+    }
+    std::fflush(stderr);
+}
+
+void Progress::clear() {
+    if (m_drawn) {
+        fmt::print(stderr, "\r\033[K");
+        std::fflush(stderr);
+        m_drawn = false;
+    }
+}
+
+void write_stdout(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+        fail("cannot write to standard output: {}", std::strerror(errno));
+    }
+}
+
+} // namespace gh

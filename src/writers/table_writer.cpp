@@ -1,0 +1,251 @@
+#include "writers/table_writer.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+
+namespace gh::writers {
+
+namespace {
+
+constexpr std::array k_columns{"playlist",  "title",          "artists", "album",
+                               "key",       "added",          "added_commit",
+                               "last_seen", "last_seen_commit", "removed",
+                               "removed_commit", "stints",    "days_present"};
+
+/// The values of one row, in k_columns order.
+std::array<std::string, k_columns.size()> row_fields(const tables::PlaylistTable& table,
+                                                     const tables::TrackRow& row,
+                                                     const SnapshotLabels& labels) {
+    const auto removed_date = row.removed ? labels.dates.at(*row.removed) : std::string();
+    const auto removed_commit = row.removed ? labels.commits.at(*row.removed) : std::string();
+    return {table.id,
+            row.title,
+            row.artists,
+            row.album,
+            row.key,
+            labels.dates.at(row.added),
+            labels.commits.at(row.added),
+            labels.dates.at(row.last_seen),
+            labels.commits.at(row.last_seen),
+            removed_date,
+            removed_commit,
+            std::to_string(row.stints),
+            std::to_string(row.days_present)};
+}
+
+template <typename Field>
+std::string render_delimited(const std::vector<const tables::PlaylistTable*>& tables,
+                             const SnapshotLabels& labels, char delimiter, std::string_view eol,
+                             Field field) {
+    std::string out;
+    const auto append_line = [&](const auto& values) {
+        bool first = true;
+        for (const auto& value : values) {
+            if (!first) {
+                out += delimiter;
+            }
+            first = false;
+            out += field(value);
+        }
+        out += eol;
+    };
+    append_line(k_columns);
+    for (const auto* table : tables) {
+        for (const auto& row : table->rows) {
+            append_line(row_fields(*table, row, labels));
+        }
+    }
+    return out;
+}
+
+nlohmann::ordered_json table_json(const tables::PlaylistTable& table, const SnapshotLabels& labels) {
+    nlohmann::ordered_json tracks = nlohmann::ordered_json::array();
+    for (const auto& row : table.rows) {
+        const auto fields = row_fields(table, row, labels);
+        nlohmann::ordered_json track;
+        for (std::size_t i = 1; i < k_columns.size(); ++i) {
+            track[k_columns[i]] = fields[i];
+        }
+        if (!row.removed) {
+            track["removed"] = nullptr;
+            track["removed_commit"] = nullptr;
+        }
+        track["stints"] = row.stints;
+        track["days_present"] = row.days_present;
+        tracks.push_back(std::move(track));
+    }
+    nlohmann::ordered_json object;
+    object["playlist"] = table.id;
+    object["name"] = table.name;
+    object["description"] = table.description;
+    object["deleted"] = table.deleted;
+    object["versions"] = table.versions;
+    object["tracks"] = std::move(tracks);
+    return object;
+}
+
+std::string render_json(const std::vector<const tables::PlaylistTable*>& tables,
+                        const SnapshotLabels& labels) {
+    nlohmann::ordered_json document;
+    if (tables.size() == 1) {
+        document = table_json(*tables.front(), labels);
+    } else {
+        document = nlohmann::ordered_json::array();
+        for (const auto* table : tables) {
+            document.push_back(table_json(*table, labels));
+        }
+    }
+    // Bytes that are not UTF-8 cannot be JSON strings; they become U+FFFD here only.
+    return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+void render_markdown_table(std::string& out, const tables::PlaylistTable& table,
+                           const SnapshotLabels& labels, const MarkdownLinks& links) {
+    if (!links.pretty_dir.empty()) {
+        out += fmt::format("[pretty](/{}/{}.md) - ", links.pretty_dir, table.id);
+    }
+    out += fmt::format("cumulative - [plain](/{}/{})\n\n", links.plain_dir, table.id);
+    out += fmt::format("### [{}](https://open.spotify.com/playlist/{})\n\n",
+                       escape_markdown(table.name), table.id);
+    if (!table.description.empty()) {
+        std::string_view rest = table.description;
+        while (true) {
+            const auto end = rest.find('\n');
+            out += fmt::format("> {}\n", escape_markdown(rest.substr(0, end)));
+            if (end == std::string_view::npos) {
+                break;
+            }
+            rest.remove_prefix(end + 1);
+        }
+        out += '\n';
+    }
+    out += "| Title | Artist(s) | Album | Added | Removed |\n";
+    out += "|---|---|---|---|---|\n";
+    for (const auto& row : table.rows) {
+        out += fmt::format("| {} | {} | {} | {} | {} |\n", escape_markdown(row.title),
+                           escape_markdown(row.artists), escape_markdown(row.album),
+                           labels.dates.at(row.added),
+                           row.removed ? labels.dates.at(*row.removed) : std::string());
+    }
+}
+
+} // namespace
+
+std::optional<Format> parse_format(std::string_view name) {
+    if (name == "md" || name == "markdown") {
+        return Format::markdown;
+    }
+    if (name == "csv") {
+        return Format::csv;
+    }
+    if (name == "tsv") {
+        return Format::tsv;
+    }
+    if (name == "json") {
+        return Format::json;
+    }
+    return std::nullopt;
+}
+
+std::string_view extension(Format format) {
+    switch (format) {
+    case Format::markdown:
+        return "md";
+    case Format::csv:
+        return "csv";
+    case Format::tsv:
+        return "tsv";
+    case Format::json:
+        return "json";
+    }
+    return "txt";
+}
+
+std::string escape_markdown(std::string_view text) {
+    static constexpr std::string_view k_special = "\\`*_{}[]<>()#+-.!|";
+    std::string out;
+    out.reserve(text.size() + 8);
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            // U+2400..U+241F are the control pictures; U+2421 is DEL's.
+            const unsigned picture = byte == 0x7f ? 0x2421 : 0x2400 + byte;
+            out += static_cast<char>(0xe0 | (picture >> 12));
+            out += static_cast<char>(0x80 | ((picture >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (picture & 0x3f));
+            continue;
+        }
+        if (k_special.find(c) != std::string_view::npos) {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+std::string csv_field(std::string_view text) {
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+        return std::string(text);
+    }
+    std::string out = "\"";
+    for (const char c : text) {
+        out += c;
+        if (c == '"') {
+            out += '"';
+        }
+    }
+    out += '"';
+    return out;
+}
+
+std::string tsv_field(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string render(const std::vector<const tables::PlaylistTable*>& tables,
+                   const SnapshotLabels& labels, Format format, const MarkdownLinks& links) {
+    switch (format) {
+    case Format::csv:
+        return render_delimited(tables, labels, ',', "\r\n",
+                                [](std::string_view value) { return csv_field(value); });
+    case Format::tsv:
+        return render_delimited(tables, labels, '\t', "\n",
+                                [](std::string_view value) { return tsv_field(value); });
+    case Format::json:
+        return render_json(tables, labels);
+    case Format::markdown:
+        break;
+    }
+    std::string out;
+    for (const auto* table : tables) {
+        if (!out.empty()) {
+            out += '\n';
+        }
+        render_markdown_table(out, *table, labels, links);
+    }
+    return out;
+}
+
+} // namespace gh::writers
