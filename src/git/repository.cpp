@@ -51,6 +51,13 @@ std::optional<git_oid> directory_tree_id(git_repository* repo, const git_commit*
             tree = lookup_tree(repo, current);
         }
     }
+    // Git cannot record an empty directory, and `git log -- DIR` sees an empty tree as no
+    // directory at all; a tree written by other tools may still hold one.
+    git_oid empty;
+    git_oid_fromstr(&empty, "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+    if (git_oid_equal(&current, &empty)) {
+        return std::nullopt;
+    }
     return current;
 }
 

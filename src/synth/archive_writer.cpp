@@ -4,6 +4,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include <fstream>
+#include <optional>
 
 namespace gh::synth {
 
@@ -83,16 +84,24 @@ git_oid ArchiveWriter::write_tree(const std::map<std::string, DirEntry>& entries
 
 git_oid ArchiveWriter::commit(const DirState& state, const std::vector<git_oid>& parents,
                               std::int64_t time, std::string_view message, std::string_view readme) {
-    git_oid tree = write_tree(state);
+    // Like git, leave out directories that would be empty.
+    std::optional<git_oid> tree;
+    if (!state.empty()) {
+        tree = write_tree(state);
+    }
     for (auto part = m_dir_parts.rbegin(); part != m_dir_parts.rend(); ++part) {
-        std::map<std::string, DirEntry> level{{*part, {tree, GIT_FILEMODE_TREE}}};
+        std::map<std::string, DirEntry> level;
+        if (tree) {
+            level.emplace(*part, DirEntry{*tree, GIT_FILEMODE_TREE});
+        }
         if (std::next(part) == m_dir_parts.rend()) {
             level.emplace("README.md", DirEntry{write_blob(readme), GIT_FILEMODE_BLOB});
         }
-        tree = write_tree(level);
+        tree = level.empty() ? std::nullopt : std::optional(write_tree(level));
     }
-    git::Tree root = git::Tree();
-    git::check(git_tree_lookup(git::out(root), m_repo.get(), &tree), "reading new tree");
+    const git_oid root_id = tree ? *tree : write_tree({});
+    git::Tree root;
+    git::check(git_tree_lookup(git::out(root), m_repo.get(), &root_id), "reading new tree");
     std::vector<git::Commit> parent_commits;
     std::vector<const git_commit*> parent_pointers;
     for (const git_oid& parent : parents) {

@@ -130,7 +130,10 @@ private:
             m_playlists[1].description = "First line of a long description.\nSecond line.";
             m_playlists[2].description = "A description\n\nwith a blank line inside.";
             m_playlists[3].empty_file = true; // newly registered: scraped from day 1 on
-            m_playlists[0].tracks.push_back(m_playlists[0].tracks.front()); // a duplicate line
+            if (!m_playlists[0].tracks.empty()) {
+                const std::string duplicate = m_playlists[0].tracks.front();
+                m_playlists[0].tracks.push_back(duplicate); // the same track twice
+            }
         }
     }
 

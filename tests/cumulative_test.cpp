@@ -1,0 +1,150 @@
+#include "tables/cumulative.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gh::tables {
+namespace {
+
+/// A playlist's history for the table rules: one entry per version, day numbers
+/// relative to day 0, and nullopt for a deletion.
+struct Step {
+    std::int32_t day;
+    std::optional<std::string> content;
+};
+
+PlaylistTable table_of(const std::vector<Step>& steps, std::int32_t tip_day,
+                       plain::KeyMode mode = plain::KeyMode::line) {
+    Calendar calendar;
+    std::vector<history::Version> versions;
+    for (std::uint32_t i = 0; i < steps.size(); ++i) {
+        calendar.snapshot_days.push_back(steps[i].day);
+        history::Version version{i, std::nullopt};
+        if (steps[i].content) {
+            version.blob = git_oid{};
+        }
+        versions.push_back(version);
+    }
+    calendar.tip_day = tip_day;
+    return build_table("37i9dQZF1DXcBWIGoYBM5M", versions, calendar, mode,
+                       [&](std::string_view, const history::Version& version) {
+                           return *steps.at(version.snapshot).content;
+                       });
+}
+
+const TrackRow& row(const PlaylistTable& table, std::string_view key) {
+    for (const auto& r : table.rows) {
+        if (r.key == key) {
+            return r;
+        }
+    }
+    throw std::runtime_error("no row " + std::string(key));
+}
+
+std::string file(const std::string& tracks) {
+    return "Name\nDescription\n\n" + tracks;
+}
+
+TEST(CumulativeTable, FirstSeenLastSeenAndRemoved) {
+    // day 0: a b   day 1: a b   day 3: a      tip day 5
+    const auto table = table_of({{0, file("A -- X -- 1\nB -- X -- 2")},
+                                 {1, file("A -- X -- 1\nB -- X -- 2")},
+                                 {3, file("A -- X -- 1")}},
+                                5);
+    const TrackRow& a = row(table, "a -- x -- 1");
+    EXPECT_EQ(a.added, 0u);
+    EXPECT_EQ(a.last_seen, 2u);
+    EXPECT_FALSE(a.removed);
+    EXPECT_EQ(a.stints, 1u);
+    EXPECT_EQ(a.days_present, 5); // still present: tip day 5 - first day 0
+    const TrackRow& b = row(table, "b -- x -- 2");
+    EXPECT_EQ(b.last_seen, 1u);
+    ASSERT_TRUE(b.removed);
+    EXPECT_EQ(*b.removed, 2u); // the first snapshot after its last appearance
+    EXPECT_EQ(b.days_present, 3); // seen gone on day 3 - first seen day 0
+}
+
+TEST(CumulativeTable, ReAddedTrackKeepsAddedClearsRemovedCountsStints) {
+    // day 0: a   day 2: -   day 4: a   day 7: -   day 9: a    tip day 12
+    const auto table = table_of({{0, file("A -- X -- 1")},
+                                 {2, file("")},
+                                 {4, file("A -- X -- 1")},
+                                 {7, file("")},
+                                 {9, file("A -- X -- 1")}},
+                                12);
+    const TrackRow& a = row(table, "a -- x -- 1");
+    EXPECT_EQ(a.added, 0u);
+    EXPECT_EQ(a.last_seen, 4u);
+    EXPECT_FALSE(a.removed);
+    EXPECT_EQ(a.stints, 3u);
+    EXPECT_EQ(a.days_present, (2 - 0) + (7 - 4) + (12 - 9));
+}
+
+TEST(CumulativeTable, DeletedPlaylistRemovesItsTracksOnTheDeletionDate) {
+    const auto table = table_of({{0, file("A -- X -- 1\nB -- X -- 2")}, {6, std::nullopt}}, 10);
+    EXPECT_TRUE(table.deleted);
+    EXPECT_EQ(table.name, "Name"); // kept from the last version that had the file
+    for (const auto& r : table.rows) {
+        ASSERT_TRUE(r.removed);
+        EXPECT_EQ(*r.removed, 1u);
+        EXPECT_EQ(r.days_present, 6);
+    }
+    EXPECT_EQ(table.rows.size(), 2u);
+}
+
+TEST(CumulativeTable, DeletedThenReAddedPlaylistStartsANewStint) {
+    const auto table = table_of({{0, file("A -- X -- 1")}, {1, std::nullopt}, {3, file("A -- X -- 1")}}, 4);
+    EXPECT_FALSE(table.deleted);
+    const TrackRow& a = row(table, "a -- x -- 1");
+    EXPECT_EQ(a.stints, 2u);
+    EXPECT_FALSE(a.removed);
+    EXPECT_EQ(a.days_present, 1 + 1);
+}
+
+TEST(CumulativeTable, CaseVariantsShareARowShownAsTheLatestSnapshotHadIt) {
+    const auto table = table_of({{0, file("Song -- Artist -- Album")}, {1, file("SONG -- Artist -- Album")}}, 1);
+    ASSERT_EQ(table.rows.size(), 1u);
+    EXPECT_EQ(table.rows[0].title, "SONG");
+    EXPECT_EQ(table.rows[0].added, 0u);
+    EXPECT_EQ(table.rows[0].stints, 1u);
+}
+
+TEST(CumulativeTable, DuplicateLinesAreOneRow) {
+    const auto table = table_of({{0, file("A -- X -- 1\nA -- X -- 1")}, {1, file("A -- X -- 1")}}, 1);
+    ASSERT_EQ(table.rows.size(), 1u);
+    EXPECT_FALSE(table.rows[0].removed);
+}
+
+TEST(CumulativeTable, RowsAreSortedByKeyBytes) {
+    const auto table = table_of({{0, file("b -- x -- y\nÄ -- x -- y\nA -- x -- y\n_ -- x -- y")}}, 0);
+    std::vector<std::string> keys;
+    for (const auto& r : table.rows) {
+        keys.push_back(r.key);
+    }
+    EXPECT_EQ(keys, (std::vector<std::string>{"_ -- x -- y", "a -- x -- y", "b -- x -- y", "ä -- x -- y"}));
+}
+
+TEST(CumulativeTable, TitleArtistsKeyCollapsesAlbumVariants) {
+    const auto table = table_of({{0, file("Song -- A -- Single")}, {1, file("Song -- A -- Album")}}, 1,
+                                plain::KeyMode::title_artists);
+    ASSERT_EQ(table.rows.size(), 1u);
+    EXPECT_EQ(table.rows[0].album, "Album");
+    EXPECT_FALSE(table.rows[0].removed);
+}
+
+TEST(CumulativeTable, StrayLinesAreCountedWithTheirFirstPlace) {
+    const auto table = table_of({{0, file("A -- X -- 1\nnot a track")}, {1, file("A -- X -- 1\nx\ny")}}, 1);
+    EXPECT_EQ(table.stray_lines, 3u);
+    ASSERT_TRUE(table.first_stray);
+    EXPECT_EQ(table.first_stray->first, 0u);
+    EXPECT_EQ(table.first_stray->second, 5u);
+}
+
+TEST(CumulativeTable, EmptyFileThenScrapedAddsTracksOnTheSecondDay) {
+    const auto table = table_of({{0, std::string()}, {1, file("A -- X -- 1")}}, 2);
+    ASSERT_EQ(table.rows.size(), 1u);
+    EXPECT_EQ(table.rows[0].added, 1u);
+    EXPECT_EQ(table.rows[0].days_present, 1);
+}
+
+} // namespace
+} // namespace gh::tables

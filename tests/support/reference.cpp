@@ -1,0 +1,244 @@
+#include "support/reference.hpp"
+
+#include "commands/analysis.hpp"
+#include "git/repository.hpp"
+#include "plain/track_key.hpp"
+#include "support/repo.hpp"
+#include "util/calendar.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <sstream>
+
+namespace gh::test {
+
+std::ostream& operator<<(std::ostream& out, const FlatRow& row) {
+    return out << row.playlist << " | " << row.key << " | " << row.title << " | " << row.artists
+               << " | " << row.album << " | added " << row.added << ' ' << row.added_commit
+               << " | last " << row.last_seen << ' ' << row.last_seen_commit << " | removed "
+               << row.removed << ' ' << row.removed_commit << " | stints " << row.stints
+               << " | days " << row.days_present;
+}
+
+std::vector<std::string> git_log_snapshots(const std::filesystem::path& repo,
+                                           const std::string& rev, const std::string& dir) {
+    const std::string output = run("git -C " + shell_quote(repo.string()) +
+                                   " log --date-order --reverse --format=%H " + shell_quote(rev) +
+                                   " -- " + shell_quote(dir));
+    std::vector<std::string> commits;
+    std::istringstream lines(output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        commits.push_back(line);
+    }
+    return commits;
+}
+
+namespace {
+
+using Files = std::map<std::string, std::string>;
+
+/// Every regular file directly in `dir` at `commit`, read in full.
+Files read_files(git_repository* repo, const git_commit* commit, const std::string& dir) {
+    Files files;
+    const auto tree_id = git::directory_tree_id(repo, commit, dir);
+    if (!tree_id) {
+        return files;
+    }
+    const git::Tree tree = git::lookup_tree(repo, *tree_id);
+    for (std::size_t i = 0; i < git_tree_entrycount(tree.get()); ++i) {
+        const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
+        const auto mode = git_tree_entry_filemode(entry);
+        if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+            files[git_tree_entry_name(entry)] =
+                git::read_blob(repo, *git_tree_entry_id(entry), git_tree_entry_name(entry));
+        }
+    }
+    return files;
+}
+
+std::optional<std::string> lookup(const Files& files, const std::string& name) {
+    const auto found = files.find(name);
+    return found == files.end() ? std::nullopt : std::optional(found->second);
+}
+
+/// Track lines, as the SPEC defines them: every line with ` -- ` twice (line 1 only when
+/// it is itself one, i.e. the file has no header). Splits on '\n', drops a final '\r'.
+std::vector<std::string> track_lines(const std::string& content) {
+    std::vector<std::string> tracks;
+    std::size_t start = 0;
+    while (start < content.size()) {
+        auto end = content.find('\n', start);
+        if (end == std::string::npos) {
+            end = content.size();
+        }
+        std::string line = content.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        std::size_t count = 0;
+        for (auto at = line.find(" -- "); at != std::string::npos; at = line.find(" -- ", at + 4)) {
+            ++count;
+        }
+        if (count >= 2) {
+            tracks.push_back(line);
+        }
+        start = end + 1;
+    }
+    return tracks;
+}
+
+std::int64_t utc_day(std::int64_t time) {
+    return time >= 0 ? time / 86400 : (time - 86399) / 86400;
+}
+
+struct RefVersion {
+    std::size_t snapshot;
+    std::optional<std::string> content;
+};
+
+} // namespace
+
+std::vector<FlatRow> reference_rows(const std::filesystem::path& path, const std::string& rev,
+                                    const std::string& dir) {
+    const git::Repository repo = open(path);
+    const std::vector<std::string> snapshots = git_log_snapshots(path, rev, dir);
+    std::vector<std::int64_t> times;
+    std::map<std::string, std::vector<RefVersion>> versions;
+    for (std::size_t s = 0; s < snapshots.size(); ++s) {
+        const git::Commit commit = git::resolve_commit(repo.get(), snapshots[s]);
+        times.push_back(git_commit_time(commit.get()));
+        const Files own = read_files(repo.get(), commit.get(), dir);
+        std::vector<Files> parents;
+        for (unsigned p = 0; p < git_commit_parentcount(commit.get()); ++p) {
+            git::Commit parent;
+            git::check(git_commit_parent(git::out(parent), commit.get(), p), "parent");
+            parents.push_back(read_files(repo.get(), parent.get(), dir));
+        }
+        std::set<std::string> names;
+        for (const auto& files : parents) {
+            for (const auto& [name, content] : files) {
+                names.insert(name);
+            }
+        }
+        for (const auto& [name, content] : own) {
+            names.insert(name);
+        }
+        for (const auto& name : names) {
+            const auto mine = lookup(own, name);
+            const bool differs_from_all = std::all_of(parents.begin(), parents.end(),
+                [&](const Files& files) { return lookup(files, name) != mine; });
+            if (differs_from_all) {
+                versions[name].push_back({s, mine});
+            }
+        }
+    }
+    const git::Commit tip = git::resolve_commit(repo.get(), rev);
+    const std::int64_t tip_day = utc_day(git_commit_time(tip.get()));
+
+    std::vector<FlatRow> rows;
+    for (const auto& [playlist, list] : versions) {
+        // Each version's track lines, and every key that ever appeared.
+        std::vector<std::vector<std::string>> lines;
+        std::set<std::string> keys;
+        for (const auto& version : list) {
+            lines.push_back(version.content ? track_lines(*version.content) : std::vector<std::string>());
+            for (const auto& line : lines.back()) {
+                keys.insert(plain::python_lower(line));
+            }
+        }
+        const auto date = [&](std::size_t v) {
+            return format_day(static_cast<std::int32_t>(utc_day(times[list[v].snapshot])));
+        };
+        const auto commit = [&](std::size_t v) { return snapshots[list[v].snapshot]; };
+        const auto day = [&](std::size_t v) { return utc_day(times[list[v].snapshot]); };
+        for (const auto& key : keys) {
+            std::vector<bool> present;
+            std::string shown;
+            for (const auto& version_lines : lines) {
+                bool here = false;
+                for (const auto& line : version_lines) {
+                    if (plain::python_lower(line) == key) {
+                        here = true;
+                        shown = line; // the last line with this key, in the latest version
+                    }
+                }
+                present.push_back(here);
+            }
+            const std::size_t n = present.size();
+            const std::size_t first = std::find(present.begin(), present.end(), true) - present.begin();
+            const std::size_t last = n - 1 - (std::find(present.rbegin(), present.rend(), true) - present.rbegin());
+            FlatRow row;
+            row.playlist = playlist;
+            row.key = key;
+            const auto title_end = shown.find(" -- ");
+            const auto artists_end = shown.find(" -- ", title_end + 4);
+            row.title = shown.substr(0, title_end);
+            row.artists = shown.substr(title_end + 4, artists_end - title_end - 4);
+            row.album = shown.substr(artists_end + 4);
+            row.added = date(first);
+            row.added_commit = commit(first);
+            row.last_seen = date(last);
+            row.last_seen_commit = commit(last);
+            if (last + 1 < n) {
+                row.removed = date(last + 1);
+                row.removed_commit = commit(last + 1);
+            }
+            for (std::size_t v = 0; v < n; ++v) {
+                if (present[v] && (v == 0 || !present[v - 1])) {
+                    ++row.stints;
+                    std::size_t end = v;
+                    while (end < n && present[end]) {
+                        ++end;
+                    }
+                    row.days_present += (end < n ? day(end) : tip_day) - day(v);
+                }
+            }
+            rows.push_back(row);
+        }
+    }
+    return rows;
+}
+
+std::vector<FlatRow> flatten(const std::vector<tables::PlaylistTable>& tables,
+                             const writers::SnapshotLabels& labels) {
+    std::vector<FlatRow> rows;
+    for (const auto& table : tables) {
+        for (const auto& row : table.rows) {
+            FlatRow flat;
+            flat.playlist = table.id;
+            flat.key = row.key;
+            flat.title = row.title;
+            flat.artists = row.artists;
+            flat.album = row.album;
+            flat.added = labels.dates.at(row.added);
+            flat.added_commit = labels.commits.at(row.added);
+            flat.last_seen = labels.dates.at(row.last_seen);
+            flat.last_seen_commit = labels.commits.at(row.last_seen);
+            if (row.removed) {
+                flat.removed = labels.dates.at(*row.removed);
+                flat.removed_commit = labels.commits.at(*row.removed);
+            }
+            flat.stints = row.stints;
+            flat.days_present = row.days_present;
+            rows.push_back(flat);
+        }
+    }
+    return rows;
+}
+
+std::vector<FlatRow> engine_rows(const std::filesystem::path& repo, const std::string& rev,
+                                 const std::string& dir) {
+    commands::HistoryOptions options;
+    options.repo = repo.string();
+    options.rev = rev;
+    options.dir = dir;
+    options.quiet = true;
+    const auto analysis = commands::analyse(options);
+    bool complete = true;
+    const auto tables = commands::build_tables(analysis, true, complete);
+    return flatten(tables, analysis.labels);
+}
+
+} // namespace gh::test

@@ -1,0 +1,51 @@
+#pragma once
+
+// A deliberately simple reference for the cumulative tables, used by the differential
+// tests. It shares nothing with the engine but the key function: git itself lists the
+// snapshots (`git log --date-order -- DIR`), every file of every snapshot and of its
+// parents is read in full, and every field is recomputed from the sequence of track sets.
+
+#include "tables/cumulative.hpp"
+#include "writers/table_writer.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace gh::test {
+
+/// One row with dates and commits as text, comparable across implementations.
+struct FlatRow {
+    std::string playlist, key, title, artists, album;
+    std::string added, added_commit, last_seen, last_seen_commit, removed, removed_commit;
+    std::uint32_t stints = 0;
+    std::int64_t days_present = 0;
+
+    auto tie() const {
+        return std::tie(playlist, key, title, artists, album, added, added_commit, last_seen,
+                        last_seen_commit, removed, removed_commit, stints, days_present);
+    }
+    bool operator==(const FlatRow& other) const { return tie() == other.tie(); }
+};
+
+std::ostream& operator<<(std::ostream& out, const FlatRow& row);
+
+/// The reference's tables of every playlist, rows in (playlist, key) order. Dates are UTC.
+std::vector<FlatRow> reference_rows(const std::filesystem::path& repo, const std::string& rev,
+                                    const std::string& dir);
+
+/// The snapshot commits that git itself lists for `dir`, oldest first.
+std::vector<std::string> git_log_snapshots(const std::filesystem::path& repo,
+                                           const std::string& rev, const std::string& dir);
+
+/// The engine's tables of every playlist, flattened the same way (UTC dates).
+std::vector<FlatRow> engine_rows(const std::filesystem::path& repo, const std::string& rev,
+                                 const std::string& dir);
+
+/// Flattens engine tables with the given labels.
+std::vector<FlatRow> flatten(const std::vector<tables::PlaylistTable>& tables,
+                             const writers::SnapshotLabels& labels);
+
+} // namespace gh::test

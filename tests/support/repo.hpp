@@ -1,0 +1,45 @@
+#pragma once
+
+// Shared helpers for the tests: temporary directories, repositories built from scenario
+// text, and running git itself as an independent oracle.
+
+#include "git/handles.hpp"
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace gh::test {
+
+/// A fresh directory under the system's temporary directory, removed at the end.
+class TempDir {
+public:
+    TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir();
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+/// Builds `scenario` (see synth/scenario.hpp) into a repository at `dir`/repo.
+std::filesystem::path make_scenario_repo(const TempDir& dir, std::string_view scenario);
+
+/// Opens a repository.
+git::Repository open(const std::filesystem::path& path);
+
+/// Runs a shell command and returns its standard output; fails the test on a non-zero exit.
+std::string run(const std::string& command);
+
+/// Quotes a string for the shell.
+std::string shell_quote(std::string_view text);
+
+/// The source tree (for fixtures).
+std::filesystem::path source_dir();
+
+/// Reads a whole file.
+std::string read_file(const std::filesystem::path& path);
+
+} // namespace gh::test
