@@ -3,10 +3,9 @@
 #include "commands/command.hpp"
 #include "util/error.hpp"
 
-#include <fmt/format.h>
-
 #include <cstdio>
 #include <exception>
+#include <fmt/format.h>
 #include <string>
 #include <vector>
 

@@ -59,7 +59,7 @@ TEST(CumulativeTable, FirstSeenLastSeenAndRemoved) {
     const TrackRow& b = row(table, "b -- x -- 2");
     EXPECT_EQ(b.last_seen, 1u);
     ASSERT_TRUE(b.removed);
-    EXPECT_EQ(*b.removed, 2u); // the first snapshot after its last appearance
+    EXPECT_EQ(*b.removed, 2u);    // the first snapshot after its last appearance
     EXPECT_EQ(b.days_present, 3); // seen gone on day 3 - first seen day 0
 }
 
@@ -92,7 +92,8 @@ TEST(CumulativeTable, DeletedPlaylistRemovesItsTracksOnTheDeletionDate) {
 }
 
 TEST(CumulativeTable, DeletedThenReAddedPlaylistStartsANewStint) {
-    const auto table = table_of({{0, file("A -- X -- 1")}, {1, std::nullopt}, {3, file("A -- X -- 1")}}, 4);
+    const auto table =
+        table_of({{0, file("A -- X -- 1")}, {1, std::nullopt}, {3, file("A -- X -- 1")}}, 4);
     EXPECT_FALSE(table.deleted);
     const TrackRow& a = row(table, "a -- x -- 1");
     EXPECT_EQ(a.stints, 2u);
@@ -101,7 +102,8 @@ TEST(CumulativeTable, DeletedThenReAddedPlaylistStartsANewStint) {
 }
 
 TEST(CumulativeTable, CaseVariantsShareARowShownAsTheLatestSnapshotHadIt) {
-    const auto table = table_of({{0, file("Song -- Artist -- Album")}, {1, file("SONG -- Artist -- Album")}}, 1);
+    const auto table =
+        table_of({{0, file("Song -- Artist -- Album")}, {1, file("SONG -- Artist -- Album")}}, 1);
     ASSERT_EQ(table.rows.size(), 1u);
     EXPECT_EQ(table.rows[0].title, "SONG");
     EXPECT_EQ(table.rows[0].added, 0u);
@@ -109,30 +111,34 @@ TEST(CumulativeTable, CaseVariantsShareARowShownAsTheLatestSnapshotHadIt) {
 }
 
 TEST(CumulativeTable, DuplicateLinesAreOneRow) {
-    const auto table = table_of({{0, file("A -- X -- 1\nA -- X -- 1")}, {1, file("A -- X -- 1")}}, 1);
+    const auto table =
+        table_of({{0, file("A -- X -- 1\nA -- X -- 1")}, {1, file("A -- X -- 1")}}, 1);
     ASSERT_EQ(table.rows.size(), 1u);
     EXPECT_FALSE(table.rows[0].removed);
 }
 
 TEST(CumulativeTable, RowsAreSortedByKeyBytes) {
-    const auto table = table_of({{0, file("b -- x -- y\nÄ -- x -- y\nA -- x -- y\n_ -- x -- y")}}, 0);
+    const auto table =
+        table_of({{0, file("b -- x -- y\nÄ -- x -- y\nA -- x -- y\n_ -- x -- y")}}, 0);
     std::vector<std::string> keys;
     for (const auto& r : table.rows) {
         keys.push_back(r.key);
     }
-    EXPECT_EQ(keys, (std::vector<std::string>{"_ -- x -- y", "a -- x -- y", "b -- x -- y", "ä -- x -- y"}));
+    EXPECT_EQ(keys, (std::vector<std::string>{"_ -- x -- y", "a -- x -- y", "b -- x -- y",
+                                              "ä -- x -- y"}));
 }
 
 TEST(CumulativeTable, TitleArtistsKeyCollapsesAlbumVariants) {
-    const auto table = table_of({{0, file("Song -- A -- Single")}, {1, file("Song -- A -- Album")}}, 1,
-                                plain::KeyMode::title_artists);
+    const auto table = table_of({{0, file("Song -- A -- Single")}, {1, file("Song -- A -- Album")}},
+                                1, plain::KeyMode::title_artists);
     ASSERT_EQ(table.rows.size(), 1u);
     EXPECT_EQ(table.rows[0].album, "Album");
     EXPECT_FALSE(table.rows[0].removed);
 }
 
 TEST(CumulativeTable, StrayLinesAreCountedWithTheirFirstPlace) {
-    const auto table = table_of({{0, file("A -- X -- 1\nnot a track")}, {1, file("A -- X -- 1\nx\ny")}}, 1);
+    const auto table =
+        table_of({{0, file("A -- X -- 1\nnot a track")}, {1, file("A -- X -- 1\nx\ny")}}, 1);
     EXPECT_EQ(table.stray_lines, 3u);
     ASSERT_TRUE(table.first_stray);
     EXPECT_EQ(table.first_stray->first, 0u);

@@ -85,8 +85,8 @@ TEST(Differential, EngineEqualsReferenceAtEarlierRevisions) {
                                   " rev-list --merges HEAD | tail -n 1");
     ASSERT_FALSE(merge.empty());
     merge.pop_back();
-    for (const std::string& rev : {std::string("HEAD~1"), std::string("HEAD~7"),
-                                   std::string("HEAD~20"), merge + "^2"}) {
+    for (const std::string& rev :
+         {std::string("HEAD~1"), std::string("HEAD~7"), std::string("HEAD~20"), merge + "^2"}) {
         const auto expected = test::reference_rows(repo, rev, "playlists/plain");
         EXPECT_FALSE(expected.empty()) << rev;
         EXPECT_EQ(test::engine_rows(repo, rev, "playlists/plain"), expected) << rev;

@@ -1,6 +1,5 @@
-#include "history/history.hpp"
-
 #include "git/repository.hpp"
+#include "history/history.hpp"
 #include "support/reference.hpp"
 #include "support/repo.hpp"
 
@@ -50,13 +49,14 @@ TEST(HistoryWalk, FollowsTheSecondParentThatCarriesTheSnapshots) {
     //  \                 /
     //   s1 --- s2 --- s3        daily bot snapshots on the second parent
     TempDir dir;
-    const auto repo = test::make_scenario_repo(dir,
-        "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
-        "commit r parents=a time=2021-01-01T11:00:00Z\nreadme edited\n"
-        "commit s1 parents=a time=2021-01-02T10:00:00Z\n" + playlist("B -- X -- Y") +
-        "commit s2 parents=s1 time=2021-01-03T10:00:00Z\n" + playlist("C -- X -- Y") +
-        "commit s3 parents=s2 time=2021-01-04T10:00:00Z\n" + playlist("D -- X -- Y") +
-        "commit m parents=r,s3 time=2021-01-04T12:00:00Z\ntake s3\n");
+    const auto repo = test::make_scenario_repo(
+        dir, "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
+                 "commit r parents=a time=2021-01-01T11:00:00Z\nreadme edited\n"
+                 "commit s1 parents=a time=2021-01-02T10:00:00Z\n" +
+                 playlist("B -- X -- Y") + "commit s2 parents=s1 time=2021-01-03T10:00:00Z\n" +
+                 playlist("C -- X -- Y") + "commit s3 parents=s2 time=2021-01-04T10:00:00Z\n" +
+                 playlist("D -- X -- Y") +
+                 "commit m parents=r,s3 time=2021-01-04T12:00:00Z\ntake s3\n");
     const History history = walk(repo);
     const std::vector<std::string> expected{commit_id(repo, "HEAD~2"), commit_id(repo, "HEAD^2~2"),
                                             commit_id(repo, "HEAD^2~1"), commit_id(repo, "HEAD^2")};
@@ -71,13 +71,14 @@ TEST(HistoryWalk, MergeTreesameToItsFirstParentDropsTheSideBranch) {
     //        \   /
     //          h
     TempDir dir;
-    const auto repo = test::make_scenario_repo(dir,
-        "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
-        "commit b parents=a time=2021-01-02T10:00:00Z\n" + playlist("B -- X -- Y") +
-        "commit h parents=b time=2021-01-02T11:00:00Z\n" + playlist("HAND -- X -- Y") +
-        "commit m parents=b,h time=2021-01-02T12:00:00Z\ntake b\n");
+    const auto repo = test::make_scenario_repo(
+        dir, "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
+                 "commit b parents=a time=2021-01-02T10:00:00Z\n" + playlist("B -- X -- Y") +
+                 "commit h parents=b time=2021-01-02T11:00:00Z\n" + playlist("HAND -- X -- Y") +
+                 "commit m parents=b,h time=2021-01-02T12:00:00Z\ntake b\n");
     const History history = walk(repo);
-    EXPECT_EQ(snapshot_ids(history), (std::vector{commit_id(repo, "HEAD~2"), commit_id(repo, "HEAD~1")}));
+    EXPECT_EQ(snapshot_ids(history),
+              (std::vector{commit_id(repo, "HEAD~2"), commit_id(repo, "HEAD~1")}));
     EXPECT_EQ(snapshot_ids(history), test::git_log_snapshots(repo, "HEAD", "playlists/plain"));
     EXPECT_EQ(history.commits_walked, 3u); // m, b, a
 }
@@ -85,11 +86,12 @@ TEST(HistoryWalk, MergeTreesameToItsFirstParentDropsTheSideBranch) {
 TEST(HistoryWalk, ParentsComeFirstEvenWhenTheChildsClockIsBehind) {
     // a (Jan 3) --- b (Jan 1): the child's committer clock was skewed
     TempDir dir;
-    const auto repo = test::make_scenario_repo(dir,
-        "commit a time=2021-01-03T10:00:00Z\n" + playlist("A -- X -- Y") +
-        "commit b parents=a time=2021-01-01T10:00:00Z\n" + playlist("B -- X -- Y"));
+    const auto repo = test::make_scenario_repo(
+        dir, "commit a time=2021-01-03T10:00:00Z\n" + playlist("A -- X -- Y") +
+                 "commit b parents=a time=2021-01-01T10:00:00Z\n" + playlist("B -- X -- Y"));
     const History history = walk(repo);
-    EXPECT_EQ(snapshot_ids(history), (std::vector{commit_id(repo, "HEAD~1"), commit_id(repo, "HEAD")}));
+    EXPECT_EQ(snapshot_ids(history),
+              (std::vector{commit_id(repo, "HEAD~1"), commit_id(repo, "HEAD")}));
 }
 
 TEST(HistoryWalk, BranchesInterleaveByCommitterTimeLikeGitLogDateOrder) {
@@ -98,14 +100,21 @@ TEST(HistoryWalk, BranchesInterleaveByCommitterTimeLikeGitLogDateOrder) {
     //     b --- d --- e
     TempDir dir;
     const std::string other = "37i9dQZF1DX0XUsuxWHRQd";
-    const auto repo = test::make_scenario_repo(dir,
-        "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
-        "put " + other + "\n| Other\n|\n|\n| O -- P -- Q\nend\n"
-        "commit c parents=a time=2021-01-03T10:00:00Z\n" + playlist("C -- X -- Y") +
-        "commit b parents=a time=2021-01-02T10:00:00Z\nput " + other + "\n| Other\n|\n|\n| B -- P -- Q\nend\n"
-        "commit d parents=b time=2021-01-04T10:00:00Z\nput " + other + "\n| Other\n|\n|\n| D -- P -- Q\nend\n"
-        "commit e parents=d time=2021-01-02T12:00:00Z\nput " + other + "\n| Other\n|\n|\n| E -- P -- Q\nend\n"
-        "commit m parents=c,e time=2021-01-05T10:00:00Z\n" + "put " + other + "\n| Other\n|\n|\n| E -- P -- Q\nend\n");
+    const auto repo = test::make_scenario_repo(
+        dir, "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") + "put " + other +
+                 "\n| Other\n|\n|\n| O -- P -- Q\nend\n"
+                 "commit c parents=a time=2021-01-03T10:00:00Z\n" +
+                 playlist("C -- X -- Y") + "commit b parents=a time=2021-01-02T10:00:00Z\nput " +
+                 other +
+                 "\n| Other\n|\n|\n| B -- P -- Q\nend\n"
+                 "commit d parents=b time=2021-01-04T10:00:00Z\nput " +
+                 other +
+                 "\n| Other\n|\n|\n| D -- P -- Q\nend\n"
+                 "commit e parents=d time=2021-01-02T12:00:00Z\nput " +
+                 other +
+                 "\n| Other\n|\n|\n| E -- P -- Q\nend\n"
+                 "commit m parents=c,e time=2021-01-05T10:00:00Z\n" +
+                 "put " + other + "\n| Other\n|\n|\n| E -- P -- Q\nend\n");
     const History history = walk(repo);
     EXPECT_EQ(snapshot_ids(history), test::git_log_snapshots(repo, "HEAD", "playlists/plain"));
     EXPECT_EQ(history.snapshots.size(), 6u);
@@ -117,10 +126,13 @@ TEST(HistoryWalk, BranchesInterleaveByCommitterTimeLikeGitLogDateOrder) {
 
 TEST(HistoryWalk, SkipsDirectoriesSymlinksAndReportsWhere) {
     TempDir dir;
-    const auto repo = test::make_scenario_repo(dir,
-        "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
-        "commit b parents=a time=2021-01-02T10:00:00Z\nmkdir https:\nsymlink link " + k_id + "\n"
-        "commit c parents=b time=2021-01-03T10:00:00Z\n" + playlist("C -- X -- Y"));
+    const auto repo = test::make_scenario_repo(
+        dir, "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
+                 "commit b parents=a time=2021-01-02T10:00:00Z\nmkdir https:\nsymlink link " +
+                 k_id +
+                 "\n"
+                 "commit c parents=b time=2021-01-03T10:00:00Z\n" +
+                 playlist("C -- X -- Y"));
     const History history = walk(repo);
     ASSERT_EQ(history.skipped.size(), 2u);
     EXPECT_EQ(git::hex(history.skipped[0].commit), commit_id(repo, "HEAD~1"));
@@ -133,9 +145,10 @@ TEST(HistoryWalk, SkipsDirectoriesSymlinksAndReportsWhere) {
 
 TEST(HistoryWalk, FileReplacedByADirectoryIsADeletion) {
     TempDir dir;
-    const auto repo = test::make_scenario_repo(dir,
-        "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
-        "commit b parents=a time=2021-01-02T10:00:00Z\ndelete " + k_id + "\nmkdir " + k_id + "\n");
+    const auto repo = test::make_scenario_repo(
+        dir, "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
+                 "commit b parents=a time=2021-01-02T10:00:00Z\ndelete " + k_id + "\nmkdir " +
+                 k_id + "\n");
     const History history = walk(repo);
     const auto& versions = history.playlists.at(k_id);
     ASSERT_EQ(versions.size(), 2u);
@@ -146,10 +159,12 @@ TEST(HistoryWalk, FileReplacedByADirectoryIsADeletion) {
 
 TEST(HistoryWalk, DeletionAndReAddAreVersions) {
     TempDir dir;
-    const auto repo = test::make_scenario_repo(dir,
-        "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
-        "commit b parents=a time=2021-01-02T10:00:00Z\ndelete " + k_id + "\n"
-        "commit c parents=b time=2021-01-03T10:00:00Z\n" + playlist("A -- X -- Y"));
+    const auto repo = test::make_scenario_repo(
+        dir, "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
+                 "commit b parents=a time=2021-01-02T10:00:00Z\ndelete " + k_id +
+                 "\n"
+                 "commit c parents=b time=2021-01-03T10:00:00Z\n" +
+                 playlist("A -- X -- Y"));
     const History history = walk(repo);
     const auto& versions = history.playlists.at(k_id);
     ASSERT_EQ(versions.size(), 3u);
@@ -161,10 +176,11 @@ TEST(HistoryWalk, DeletionAndReAddAreVersions) {
 
 TEST(HistoryWalk, CommitsOutsideTheDirectoryAreNotSnapshots) {
     TempDir dir;
-    const auto repo = test::make_scenario_repo(dir,
-        "commit a time=2021-01-01T10:00:00Z\nreadme first\n"
-        "commit b parents=a time=2021-01-02T10:00:00Z\n" + playlist("A -- X -- Y") +
-        "commit c parents=b time=2021-01-03T10:00:00Z\nreadme changed\n");
+    const auto repo = test::make_scenario_repo(
+        dir, "commit a time=2021-01-01T10:00:00Z\nreadme first\n"
+             "commit b parents=a time=2021-01-02T10:00:00Z\n" +
+                 playlist("A -- X -- Y") +
+                 "commit c parents=b time=2021-01-03T10:00:00Z\nreadme changed\n");
     const History history = walk(repo);
     EXPECT_EQ(snapshot_ids(history), std::vector{commit_id(repo, "HEAD~1")});
     EXPECT_EQ(history.commits_walked, 3u);
@@ -188,16 +204,17 @@ TEST(HistoryWalk, UnreadableTreeFailsLoudlyNamingTheObject) {
         walk(repo);
         FAIL() << "the walk ignored a missing tree";
     } catch (const Error& error) {
-        EXPECT_NE(std::string(error.what()).find(tree.substr(0, 9)), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find(tree.substr(0, 9)), std::string::npos)
+            << error.what();
     }
 }
 
 TEST(HistoryWalk, ShallowCloneStopsAtTheBoundaryAndSaysSo) {
     TempDir dir;
-    const auto repo = test::make_scenario_repo(dir,
-        "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
-        "commit b parents=a time=2021-01-02T10:00:00Z\n" + playlist("B -- X -- Y") +
-        "commit c parents=b time=2021-01-03T10:00:00Z\n" + playlist("C -- X -- Y"));
+    const auto repo = test::make_scenario_repo(
+        dir, "commit a time=2021-01-01T10:00:00Z\n" + playlist("A -- X -- Y") +
+                 "commit b parents=a time=2021-01-02T10:00:00Z\n" + playlist("B -- X -- Y") +
+                 "commit c parents=b time=2021-01-03T10:00:00Z\n" + playlist("C -- X -- Y"));
     const auto clone = dir.path() / "shallow";
     test::run("git clone -q --depth 2 file://" + test::shell_quote(repo.string()) + " " +
               test::shell_quote(clone.string()) + " 2>&1");

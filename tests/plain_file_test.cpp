@@ -1,7 +1,6 @@
 #include "plain/plain_file.hpp"
 
 #include <gtest/gtest.h>
-
 #include <string>
 
 namespace gh::plain {
@@ -93,7 +92,8 @@ TEST(PlainFile, DuplicateLinesAreKeptBoth) {
 }
 
 TEST(PlainFile, FieldsMayBeEmptyOrMissingMarkers) {
-    const PlainFile file = parse_plain_file("N\n\n\nTitle --  -- \n<MISSING> -- <MISSING> -- <MISSING>");
+    const PlainFile file =
+        parse_plain_file("N\n\n\nTitle --  -- \n<MISSING> -- <MISSING> -- <MISSING>");
     ASSERT_EQ(file.tracks.size(), 2u);
     EXPECT_EQ(file.tracks[0].title, "Title");
     EXPECT_EQ(file.tracks[0].artists, "");
@@ -103,7 +103,8 @@ TEST(PlainFile, FieldsMayBeEmptyOrMissingMarkers) {
 
 TEST(PlainFile, FieldThatBeginsWithSeparatorDashes) {
     // A real title: "-- ・ -・・ ・ ・-・・ ・-" (Morse code), and a field starting with "-- ".
-    const PlainFile file = parse_plain_file("N\n\n\n-- ・ -・・ -- Morse -- -- Leading\nT -- -- A -- Alb");
+    const PlainFile file =
+        parse_plain_file("N\n\n\n-- ・ -・・ -- Morse -- -- Leading\nT -- -- A -- Alb");
     ASSERT_EQ(file.tracks.size(), 2u);
     EXPECT_EQ(file.tracks[0].title, "-- ・ -・・");
     EXPECT_EQ(file.tracks[0].artists, "Morse");
@@ -129,8 +130,8 @@ TEST(PlainFile, SeparatorsAreCountedWithoutOverlap) {
 }
 
 TEST(PlainFile, PipesMarkupAndControlCharactersStayInTheTitle) {
-    const PlainFile file = parse_plain_file(
-        "N\n\n\nPipe | Dream -- A|B -- C\n<script>x</script> -- =1+1 -- +Plus\nBell\x07 -- \x1b[31m -- Z");
+    const PlainFile file = parse_plain_file("N\n\n\nPipe | Dream -- A|B -- C\n<script>x</script> "
+                                            "-- =1+1 -- +Plus\nBell\x07 -- \x1b[31m -- Z");
     ASSERT_EQ(file.tracks.size(), 3u);
     EXPECT_EQ(file.tracks[0].title, "Pipe | Dream");
     EXPECT_EQ(file.tracks[1].title, "<script>x</script>");
@@ -160,12 +161,27 @@ TEST(PlainFile, NeverLosesATrackLineOnArbitraryInput) {
     for (int i = 0; i < 2000; ++i) {
         state = state * 6364136223846793005ULL + 1442695040888963407ULL;
         switch ((state >> 33) % 6) {
-        case 0: content += "T -- A -- B\n"; ++expected; break;
-        case 1: content += "\n"; break;
-        case 2: content += "-- -- --\n"; break;
-        case 3: content += std::string(1, static_cast<char>((state >> 40) & 0xff)) + " -- x -- y\r\n"; ++expected; break;
-        case 4: content += "just text\n"; break;
-        default: content += "\xff\xfe -- \x80 -- \xc3\n"; ++expected; break;
+        case 0:
+            content += "T -- A -- B\n";
+            ++expected;
+            break;
+        case 1:
+            content += "\n";
+            break;
+        case 2:
+            content += "-- -- --\n";
+            break;
+        case 3:
+            content += std::string(1, static_cast<char>((state >> 40) & 0xff)) + " -- x -- y\r\n";
+            ++expected;
+            break;
+        case 4:
+            content += "just text\n";
+            break;
+        default:
+            content += "\xff\xfe -- \x80 -- \xc3\n";
+            ++expected;
+            break;
         }
     }
     const PlainFile file = parse_plain_file(content);

@@ -1,9 +1,7 @@
 #include "plain/track_key.hpp"
-
 #include "support/repo.hpp"
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 namespace gh::plain {
@@ -54,7 +52,10 @@ TEST(TrackKey, AsciiFastPathLowersOnlyLetters) {
 
 TEST(TrackKey, IllFormedUtf8IsKeptNotMerged) {
     // Two different invalid byte strings must not collapse into one key.
-    EXPECT_EQ(python_lower("A\xff" "B"), "a\xff" "b");
+    EXPECT_EQ(python_lower("A\xff"
+                           "B"),
+              "a\xff"
+              "b");
     EXPECT_NE(python_lower("\xfe"), python_lower("\xff"));
     EXPECT_EQ(python_lower("É\xc3"), "é\xc3");
 }

@@ -12,21 +12,21 @@ namespace po = boost::program_options;
 namespace gh::commands {
 
 void add_history_options(po::options_description& options, HistoryOptions& values) {
-    options.add_options()
-        ("repo", po::value(&values.repo)->value_name("DIR"),
-         "repository to analyse (default: the one containing the current directory)")
-        ("rev", po::value(&values.rev)->value_name("REV")->default_value(values.rev),
-         "analyse the history reachable from this revision")
-        ("dir", po::value(&values.dir)->value_name("PATH")->default_value(values.dir),
-         "directory of plain playlist files")
-        ("playlist", po::value(&values.playlists)->value_name("ID")->composing(),
-         "only this playlist (repeatable; default: all)")
-        ("tz", po::value(&values.tz)->value_name("ZONE")->default_value(values.tz),
-         "time zone of the dates, an IANA name such as Europe/Berlin")
-        ("key", po::value(&values.key)->value_name("MODE")->default_value(values.key),
-         "track key: 'line' (the whole line lowercased, the archive's key) or "
-         "'title-artists' (album variants collapse into one row)")
-        ("quiet,q", po::bool_switch(&values.quiet), "no progress display");
+    auto option = options.add_options();
+    option("repo", po::value(&values.repo)->value_name("DIR"),
+           "repository to analyse (default: the one containing the current directory)");
+    option("rev", po::value(&values.rev)->value_name("REV")->default_value(values.rev),
+           "analyse the history reachable from this revision");
+    option("dir", po::value(&values.dir)->value_name("PATH")->default_value(values.dir),
+           "directory of plain playlist files");
+    option("playlist", po::value(&values.playlists)->value_name("ID")->composing(),
+           "only this playlist (repeatable; default: all)");
+    option("tz", po::value(&values.tz)->value_name("ZONE")->default_value(values.tz),
+           "time zone of the dates, an IANA name such as Europe/Berlin");
+    option("key", po::value(&values.key)->value_name("MODE")->default_value(values.key),
+           "track key: 'line' (the whole line lowercased, the archive's key) or "
+           "'title-artists' (album variants collapse into one row)");
+    option("quiet,q", po::bool_switch(&values.quiet), "no progress display");
 }
 
 bool parse_command_line(const std::vector<std::string>& args,
@@ -98,11 +98,11 @@ Analysis analyse(const HistoryOptions& options) {
     const git::Commit tip = git::resolve_commit(analysis.repo.get(), options.rev);
 
     Progress progress(!options.quiet);
-    analysis.history = history::walk_history(
-        analysis.repo.get(), tip.get(), dir,
-        [&](std::string_view stage, std::size_t done, std::size_t total) {
-            progress.update(stage, done, total);
-        });
+    analysis.history =
+        history::walk_history(analysis.repo.get(), tip.get(), dir,
+                              [&](std::string_view stage, std::size_t done, std::size_t total) {
+                                  progress.update(stage, done, total);
+                              });
     progress.clear();
     report_skipped(analysis.history);
     if (analysis.history.snapshots.empty()) {

@@ -7,7 +7,6 @@
 #include "writers/table_writer.hpp"
 
 #include <boost/program_options.hpp>
-
 #include <string>
 #include <vector>
 

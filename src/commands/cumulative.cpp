@@ -63,7 +63,8 @@ bool write_directory(const std::vector<tables::PlaylistTable>& tables, const Ana
     return complete;
 }
 
-void report_stray_lines(const std::vector<tables::PlaylistTable>& tables, const Analysis& analysis) {
+void report_stray_lines(const std::vector<tables::PlaylistTable>& tables,
+                        const Analysis& analysis) {
     std::size_t playlists = 0;
     std::size_t lines = 0;
     const tables::PlaylistTable* first = nullptr;
@@ -88,11 +89,12 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
     CumulativeOptions options;
     po::options_description description("Options");
     add_history_options(description, options.history);
-    description.add_options()
-        ("format", po::value(&options.format)->value_name("FORMAT")->default_value(options.format),
-         "md (the archive's cumulative layout), csv (RFC 4180), tsv or json")
-        ("out", po::value(&options.out)->value_name("DIR"),
-         "write one file per playlist, DIR/<id>.<format>; without it, write to stdout");
+    auto option = description.add_options();
+    option("format",
+           po::value(&options.format)->value_name("FORMAT")->default_value(options.format),
+           "md (the archive's cumulative layout), csv (RFC 4180), tsv or json");
+    option("out", po::value(&options.out)->value_name("DIR"),
+           "write one file per playlist, DIR/<id>.<format>; without it, write to stdout");
     if (!parse_command_line(args, description, "cumulative", "[options]")) {
         return ExitCode::ok;
     }

@@ -15,7 +15,8 @@ void initialize() {
 
 void throw_last_error(int code, std::string_view context) {
     const git_error* last = git_error_last();
-    std::string reason = last && last->message ? last->message : fmt::format("libgit2 error {}", code);
+    std::string reason =
+        last && last->message ? last->message : fmt::format("libgit2 error {}", code);
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == '.')) {
         reason.pop_back();
     }

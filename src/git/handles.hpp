@@ -6,7 +6,6 @@
 #include "util/error.hpp"
 
 #include <git2.h>
-
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,14 +36,14 @@ using Index = std::unique_ptr<git_index, Deleter<git_index_free>>;
 /// Lets a libgit2 call fill a unique_ptr: `git_commit_lookup(out(commit), ...)`.
 template <typename Handle>
 class OutParam {
-public:
+  public:
     explicit OutParam(Handle& owner) : m_owner(owner) {}
     OutParam(const OutParam&) = delete;
     OutParam& operator=(const OutParam&) = delete;
     ~OutParam() { m_owner.reset(m_raw); }
-    operator typename Handle::pointer*() { return &m_raw; }
+    operator typename Handle::pointer *() { return &m_raw; }
 
-private:
+  private:
     Handle& m_owner;
     typename Handle::pointer m_raw = nullptr;
 };

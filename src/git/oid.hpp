@@ -1,9 +1,8 @@
 #pragma once
 
-#include <git2.h>
-
 #include <cstring>
 #include <functional>
+#include <git2.h>
 
 namespace gh::git {
 

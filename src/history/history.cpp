@@ -87,7 +87,7 @@ std::unordered_set<git_oid, git::OidHash, git::OidEqual> shallow_commits(git_rep
 }
 
 class Walker {
-public:
+  public:
     Walker(git_repository* repo, std::string_view dir, const ProgressFn& progress)
         : m_repo(repo), m_dir(dir), m_progress(progress), m_shallow(shallow_commits(repo)) {}
 
@@ -103,7 +103,7 @@ public:
         return history;
     }
 
-private:
+  private:
     std::uint32_t load(const git_oid& id) {
         if (auto found = m_index.find(id); found != m_index.end()) {
             return found->second;
@@ -162,7 +162,8 @@ private:
     }
 
     /// At a merge whose directory equals a parent's, follow only the first such parent.
-    std::vector<std::uint32_t> follow(std::uint32_t node, const std::vector<std::uint32_t>& parents) {
+    std::vector<std::uint32_t> follow(std::uint32_t node,
+                                      const std::vector<std::uint32_t>& parents) {
         if (parents.size() > 1) {
             for (const std::uint32_t parent : parents) {
                 if (same_dir(m_nodes[parent].dir, m_nodes[node].dir)) {

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <git2.h>
-
 #include <cstdint>
 #include <functional>
+#include <git2.h>
 #include <map>
 #include <optional>
 #include <string>

@@ -3,11 +3,10 @@
 #include "plain/plain_file.hpp"
 #include "util/error.hpp"
 
-#include <unicode/ucasemap.h>
-#include <unicode/utf8.h>
-
 #include <algorithm>
 #include <memory>
+#include <unicode/ucasemap.h>
+#include <unicode/utf8.h>
 
 namespace gh::plain {
 

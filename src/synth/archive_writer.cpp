@@ -1,9 +1,8 @@
 #include "synth/archive_writer.hpp"
 
+#include <fstream>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
-
-#include <fstream>
 #include <optional>
 
 namespace gh::synth {
@@ -74,8 +73,9 @@ git_oid ArchiveWriter::write_tree(const std::map<std::string, DirEntry>& entries
     git::TreeBuilder builder;
     git::check(git_treebuilder_new(git::out(builder), m_repo.get(), nullptr), "creating tree");
     for (const auto& [name, entry] : entries) {
-        git::check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &entry.id, entry.mode),
-                   "adding {} to a tree", name);
+        git::check(
+            git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &entry.id, entry.mode),
+            "adding {} to a tree", name);
     }
     git_oid id;
     git::check(git_treebuilder_write(&id, builder.get()), "writing tree");
@@ -83,7 +83,8 @@ git_oid ArchiveWriter::write_tree(const std::map<std::string, DirEntry>& entries
 }
 
 git_oid ArchiveWriter::commit(const DirState& state, const std::vector<git_oid>& parents,
-                              std::int64_t time, std::string_view message, std::string_view readme) {
+                              std::int64_t time, std::string_view message,
+                              std::string_view readme) {
     // Like git, leave out directories that would be empty.
     std::optional<git_oid> tree;
     if (!state.empty()) {

@@ -23,7 +23,7 @@ using DirState = std::map<std::string, DirEntry>;
 /// Builds an archive's history commit by commit, straight into a repository's object
 /// database (no working tree involved), the way the archive's bot would have made it.
 class ArchiveWriter {
-public:
+  public:
     /// Creates a new repository at `path`, which must not exist or be an empty directory,
     /// or a directory that an earlier ArchiveWriter made (it is replaced).
     ArchiveWriter(const std::filesystem::path& path, std::string dir = "playlists/plain");
@@ -46,7 +46,7 @@ public:
 
     git_repository* repository() const { return m_repo.get(); }
 
-private:
+  private:
     git_oid write_tree(const std::map<std::string, DirEntry>& entries);
     void flush_objects();
 

@@ -18,16 +18,15 @@ std::uint64_t Random::next() {
 namespace {
 
 constexpr std::array<std::string_view, 32> k_words{
-    "Love",  "Night",  "Summer", "Fire",  "Heart",  "Dream", "Blue",   "Gold",
-    "River", "Dance",  "Rain",   "Light", "Wild",   "Home",  "Stars",  "Ocean",
-    "Bad",   "Sweet",  "Young",  "Ghost", "Paper",  "Glass", "Echo",   "Storm",
+    "Love",  "Night",  "Summer", "Fire",   "Heart", "Dream", "Blue",    "Gold",
+    "River", "Dance",  "Rain",   "Light",  "Wild",  "Home",  "Stars",   "Ocean",
+    "Bad",   "Sweet",  "Young",  "Ghost",  "Paper", "Glass", "Echo",    "Storm",
     "Slow",  "Silver", "Neon",   "Velvet", "Sugar", "Magic", "Gravity", "Thunder"};
 
 constexpr std::array<std::string_view, 16> k_artists{
-    "MAX",        "Whethan",   "Coleman Hell",  "Beyoncé",   "Tyler, The Creator",
-    "ZAYN",       "Elina",     "Said the Sky",  "Neon Dreams", "KangHyeWon",
-    "Sigur Rós",  "ΣΩΣ Band",  "İlkay Akkaya",  "<MISSING>", "Jax Jones",
-    "Madison Beer"};
+    "MAX",          "Whethan",      "Coleman Hell", "Beyoncé",     "Tyler, The Creator", "ZAYN",
+    "Elina",        "Said the Sky", "Neon Dreams",  "KangHyeWon",  "Sigur Rós",          "ΣΩΣ Band",
+    "İlkay Akkaya", "<MISSING>",    "Jax Jones",    "Madison Beer"};
 
 /// Track lines that real archives contain and that break naive tools.
 constexpr std::array<std::string_view, 10> k_awkward_tracks{
@@ -63,7 +62,7 @@ struct PlaylistModel {
 };
 
 class Generator {
-public:
+  public:
     Generator(const std::filesystem::path& path, const GeneratorOptions& options)
         : m_options(options), m_random(options.seed), m_writer(path, options.dir) {}
 
@@ -91,7 +90,7 @@ public:
         return m_result;
     }
 
-private:
+  private:
     std::string random_track() {
         const auto word = [&] { return k_words[m_random.below(k_words.size())]; };
         std::string title(word());
@@ -118,9 +117,10 @@ private:
             playlist.id = playlist_id(m_random);
             playlist.name = fmt::format("{} {} Mix", k_words[m_random.below(k_words.size())],
                                         k_words[m_random.below(k_words.size())]);
-            playlist.description = m_random.chance(0.2) ? std::string()
-                                   : fmt::format("The best {} tracks, updated daily.",
-                                                 k_words[m_random.below(k_words.size())]);
+            playlist.description = m_random.chance(0.2)
+                                       ? std::string()
+                                       : fmt::format("The best {} tracks, updated daily.",
+                                                     k_words[m_random.below(k_words.size())]);
             for (int t = 0; t < m_options.tracks; ++t) {
                 playlist.tracks.push_back(random_track());
             }
@@ -143,7 +143,8 @@ private:
             return;
         }
         const auto replaced = std::max<std::size_t>(
-            1, static_cast<std::size_t>(m_options.churn * static_cast<double>(playlist.tracks.size())));
+            1, static_cast<std::size_t>(m_options.churn *
+                                        static_cast<double>(playlist.tracks.size())));
         for (std::size_t i = 0; i < replaced; ++i) {
             const auto at = m_random.below(playlist.tracks.size());
             playlist.removed.push_back(playlist.tracks[at]);
@@ -219,8 +220,9 @@ private:
         DirState dir = m_extra_entries;
         for (const auto& playlist : m_playlists) {
             if (playlist.present) {
-                dir[playlist.id] = {m_writer.write_blob(render(playlist, playlist.id == sorted_header_id)),
-                                    GIT_FILEMODE_BLOB};
+                dir[playlist.id] = {
+                    m_writer.write_blob(render(playlist, playlist.id == sorted_header_id)),
+                    GIT_FILEMODE_BLOB};
             }
         }
         return dir;
@@ -334,7 +336,8 @@ private:
 
 } // namespace
 
-GeneratedArchive generate_archive(const std::filesystem::path& path, const GeneratorOptions& options) {
+GeneratedArchive generate_archive(const std::filesystem::path& path,
+                                  const GeneratorOptions& options) {
     return Generator(path, options).run();
 }
 

@@ -12,10 +12,10 @@ struct GeneratorOptions {
     std::uint64_t seed = 1;
     int playlists = 12;
     int days = 90;
-    int tracks = 40;           ///< tracks per playlist at the start
-    double churn = 0.05;       ///< fraction of a playlist's tracks replaced when it changes
-    double change_rate = 0.6;  ///< chance that a playlist changes on a given day
-    bool quirks = false;       ///< add the real archive's quirks (see generator.cpp)
+    int tracks = 40;          ///< tracks per playlist at the start
+    double churn = 0.05;      ///< fraction of a playlist's tracks replaced when it changes
+    double change_rate = 0.6; ///< chance that a playlist changes on a given day
+    bool quirks = false;      ///< add the real archive's quirks (see generator.cpp)
     std::int64_t start_time = 1577880000; ///< 2020-01-01 12:00:00 UTC
     std::string dir = "playlists/plain";
 };
@@ -28,12 +28,13 @@ struct GeneratedArchive {
 };
 
 /// Generates an archive's history at `path` (see ArchiveWriter for what may be there).
-GeneratedArchive generate_archive(const std::filesystem::path& path, const GeneratorOptions& options);
+GeneratedArchive generate_archive(const std::filesystem::path& path,
+                                  const GeneratorOptions& options);
 
 /// A deterministic 64-bit generator (splitmix64): the standard distributions differ
 /// between library versions, and generated archives must not.
 class Random {
-public:
+  public:
     explicit Random(std::uint64_t seed) : m_state(seed) {}
     std::uint64_t next();
     /// Uniform in [0, bound).
@@ -41,7 +42,7 @@ public:
     /// True with probability `p`.
     bool chance(double p) { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
 
-private:
+  private:
     std::uint64_t m_state;
 };
 

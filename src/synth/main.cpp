@@ -6,7 +6,6 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -23,24 +22,26 @@ int run(int argc, char** argv) {
         "Usage: gh-analyze-synth --out DIR [options]\n\n"
         "Creates a git repository holding a playlist archive's history: generated from a\n"
         "seed (the same options give the same repository), or from a scenario file.\n\nOptions");
-    description.add_options()
-        ("help,h", "show this help")
-        ("out", po::value(&out)->value_name("DIR")->required(),
-         "where to create the repository (replaced if an earlier run made it)")
-        ("scenario", po::value(&scenario)->value_name("FILE"), "build this scenario file instead")
-        ("seed", po::value(&options.seed)->default_value(options.seed), "random seed")
-        ("playlists", po::value(&options.playlists)->default_value(options.playlists), "playlists")
-        ("days", po::value(&options.days)->default_value(options.days), "daily snapshots")
-        ("tracks", po::value(&options.tracks)->default_value(options.tracks),
-         "tracks per playlist at the start")
-        ("churn", po::value(&options.churn)->default_value(options.churn),
-         "fraction of a playlist's tracks replaced when it changes")
-        ("change-rate", po::value(&options.change_rate)->default_value(options.change_rate),
-         "chance that a playlist changes on a given day")
-        ("quirks", po::bool_switch(&options.quirks),
-         "add the real archive's quirks: merges carrying snapshots on their second parent, "
-         "skewed clocks, renames, deletions and re-adds, empty files, duplicates, multi-line "
-         "descriptions, a sorted header, a directory inside the playlist directory");
+    auto option = description.add_options();
+    option("help,h", "show this help");
+    option("out", po::value(&out)->value_name("DIR")->required(),
+           "where to create the repository (replaced if an earlier run made it)");
+    option("scenario", po::value(&scenario)->value_name("FILE"),
+           "build this scenario file instead");
+    option("seed", po::value(&options.seed)->default_value(options.seed), "random seed");
+    option("playlists", po::value(&options.playlists)->default_value(options.playlists),
+           "playlists");
+    option("days", po::value(&options.days)->default_value(options.days), "daily snapshots");
+    option("tracks", po::value(&options.tracks)->default_value(options.tracks),
+           "tracks per playlist at the start");
+    option("churn", po::value(&options.churn)->default_value(options.churn),
+           "fraction of a playlist's tracks replaced when it changes");
+    option("change-rate", po::value(&options.change_rate)->default_value(options.change_rate),
+           "chance that a playlist changes on a given day");
+    option("quirks", po::bool_switch(&options.quirks),
+           "add the real archive's quirks: merges carrying snapshots on their second parent, "
+           "skewed clocks, renames, deletions and re-adds, empty files, duplicates, multi-line "
+           "descriptions, a sorted header, a directory inside the playlist directory");
     po::variables_map values;
     try {
         po::store(po::parse_command_line(argc, argv, description), values);

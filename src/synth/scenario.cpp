@@ -28,7 +28,7 @@ std::vector<std::string> words(std::string_view line) {
 }
 
 class ScenarioBuilder {
-public:
+  public:
     ScenarioBuilder(const std::filesystem::path& path, std::string_view origin)
         : m_writer(path), m_origin(origin) {}
 
@@ -39,7 +39,8 @@ public:
             ++m_line;
             if (m_put) {
                 content_line(line);
-            } else if (!line.empty() && line[0] != '#' && line.find_first_not_of(' ') != std::string::npos) {
+            } else if (!line.empty() && line[0] != '#' &&
+                       line.find_first_not_of(' ') != std::string::npos) {
                 statement(words(line), line);
             }
         }
@@ -53,7 +54,7 @@ public:
         m_writer.finish(m_commits.at(m_head.empty() ? m_last : m_head).id);
     }
 
-private:
+  private:
     template <typename... Args>
     [[noreturn]] void error(fmt::format_string<Args...> format, Args&&... args) const {
         fail("{}:{}: {}", m_origin, m_line, fmt::format(format, std::forward<Args>(args)...));
@@ -67,14 +68,19 @@ private:
             m_head = w[1];
         } else if (!m_current) {
             error("'{}' before the first 'commit'", verb);
-        } else if (verb == "put" && (w.size() == 2 || (w.size() == 3 && w[2] == "nonl"))) {
+        } else if (verb == "put" && w.size() >= 2) {
+            // The name is the rest of the line: hand-made files have spaces in their names.
+            m_put_name = line.substr(line.find("put") + 4);
+            m_put_final_newline = !m_put_name.ends_with(" nonl");
+            if (!m_put_final_newline) {
+                m_put_name.resize(m_put_name.size() - 5);
+            }
             m_put = true;
-            m_put_name = w[1];
-            m_put_final_newline = w.size() == 2;
             m_put_content.clear();
-        } else if (verb == "delete" && w.size() == 2) {
-            if (m_current->dir.erase(w[1]) == 0) {
-                error("cannot delete {}: no such entry", w[1]);
+        } else if (verb == "delete" && w.size() >= 2) {
+            const std::string name = line.substr(line.find("delete") + 7);
+            if (m_current->dir.erase(name) == 0) {
+                error("cannot delete {}: no such entry", name);
             }
         } else if (verb == "mkdir" && w.size() == 2) {
             m_current->dir[w[1]] = m_writer.write_subdirectory("file", "inside a directory\n");
@@ -159,7 +165,8 @@ private:
                 while (!list.empty()) {
                     const auto comma = list.find(',');
                     m_parents.push_back(std::string(list.substr(0, comma)));
-                    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+                    list = comma == std::string_view::npos ? std::string_view()
+                                                           : list.substr(comma + 1);
                 }
             } else if (w[i].starts_with("time=")) {
                 m_time = parse_time(w[i].substr(5));
@@ -195,9 +202,9 @@ private:
         for (const auto& parent : m_parents) {
             parents.push_back(find(parent).id);
         }
-        m_current->id = m_writer.commit(m_current->dir, parents, *m_time,
-                                        fmt::format("Scenario commit {}", m_current_name),
-                                        m_current->readme);
+        m_current->id =
+            m_writer.commit(m_current->dir, parents, *m_time,
+                            fmt::format("Scenario commit {}", m_current_name), m_current->readme);
         m_commits[m_current_name] = std::move(*m_current);
         m_last = m_current_name;
         m_current.reset();

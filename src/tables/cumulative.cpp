@@ -11,7 +11,7 @@ namespace {
 
 /// The table being built, with what each row needs between versions.
 class TableBuilder {
-public:
+  public:
     TableBuilder(std::string_view id, const Calendar& calendar, plain::KeyMode key_mode)
         : m_calendar(calendar), m_key_mode(key_mode) {
         m_table.id = id;
@@ -50,15 +50,16 @@ public:
         return std::move(m_table);
     }
 
-private:
+  private:
     struct RowState {
         std::int32_t stint_start = 0;
         std::uint32_t present_in = 0; ///< the version count at which it was last seen
     };
 
     std::uint32_t see(const plain::TrackLine& track, std::uint32_t snapshot, std::int32_t day) {
-        auto [found, inserted] = m_rows.try_emplace(plain::track_key(track.text, m_key_mode),
-                                                    static_cast<std::uint32_t>(m_table.rows.size()));
+        auto [found, inserted] =
+            m_rows.try_emplace(plain::track_key(track.text, m_key_mode),
+                               static_cast<std::uint32_t>(m_table.rows.size()));
         if (inserted) {
             m_table.rows.push_back({found->first, {}, {}, {}, snapshot, snapshot, {}, 1, 0});
             m_state.push_back({day, 0});

@@ -18,8 +18,8 @@ struct TrackRow {
     std::string title; ///< title, artists and album as in the latest snapshot that had it
     std::string artists;
     std::string album;
-    std::uint32_t added = 0;     ///< snapshot index of the first snapshot containing it
-    std::uint32_t last_seen = 0; ///< snapshot index of the last snapshot containing it
+    std::uint32_t added = 0;              ///< snapshot index of the first snapshot containing it
+    std::uint32_t last_seen = 0;          ///< snapshot index of the last snapshot containing it
     std::optional<std::uint32_t> removed; ///< first snapshot after its last appearance
     std::uint32_t stints = 0;
     std::int64_t days_present = 0;
@@ -47,8 +47,8 @@ struct Calendar {
 };
 
 /// Returns the bytes of a version's blob; throws gh::Error naming it when unreadable.
-using ReadVersion = std::function<std::string(std::string_view playlist,
-                                              const history::Version& version)>;
+using ReadVersion =
+    std::function<std::string(std::string_view playlist, const history::Version& version)>;
 
 /// Builds one playlist's table from its versions, in order, by the rules of SPEC
 /// "Semantics": a deletion is a version with no tracks, so a deleted playlist's

@@ -2,11 +2,10 @@
 
 #include "util/error.hpp"
 
-#include <unicode/timezone.h>
-#include <unicode/unistr.h>
-
 #include <charconv>
 #include <chrono>
+#include <unicode/timezone.h>
+#include <unicode/unistr.h>
 
 namespace gh {
 
@@ -24,7 +23,8 @@ TimeZone TimeZone::named(std::string_view name) {
     if (name == "UTC" || name == "utc" || name == "Etc/UTC") {
         return result;
     }
-    const auto id = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+    const auto id = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
     std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(id));
     icu::UnicodeString canonical;
     zone->getID(canonical);

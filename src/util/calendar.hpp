@@ -11,7 +11,7 @@ namespace gh {
 /// The zone in which commit times become calendar dates. Dates are UTC by default so
 /// that the same archive gives the same tables wherever the tool runs.
 class TimeZone {
-public:
+  public:
     /// "UTC", or an IANA name such as "America/New_York"; throws a usage Error otherwise.
     static TimeZone named(std::string_view name);
     static TimeZone utc() { return TimeZone(); }
@@ -25,7 +25,7 @@ public:
 
     const std::string& name() const { return m_name; }
 
-private:
+  private:
     TimeZone();
     struct Zone;
     std::unique_ptr<Zone> m_zone; ///< null for UTC

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <fmt/format.h>
-
 #include <stdexcept>
 #include <string>
 
@@ -10,16 +9,16 @@ namespace gh {
 /// Process exit codes; scripts and hooks depend on them, so they never change meaning.
 enum class ExitCode : int {
     ok = 0,
-    findings = 1,     ///< validate found errors
-    usage = 2,        ///< bad command line
-    data = 3,         ///< repository or data error: stopped before writing anything
-    incomplete = 4,   ///< finished, but some playlists were skipped (reported on stderr)
+    findings = 1,   ///< validate found errors
+    usage = 2,      ///< bad command line
+    data = 3,       ///< repository or data error: stopped before writing anything
+    incomplete = 4, ///< finished, but some playlists were skipped (reported on stderr)
 };
 
 /// The one error type of the project: a message naming the file, commit or playlist,
 /// and the exit code that `main` should use for it.
 class Error : public std::runtime_error {
-public:
+  public:
     explicit Error(std::string message, ExitCode code = ExitCode::data)
         : std::runtime_error(std::move(message)), m_code(code) {}
 
@@ -30,7 +29,7 @@ public:
 
     ExitCode code() const { return m_code; }
 
-private:
+  private:
     ExitCode m_code;
 };
 

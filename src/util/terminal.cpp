@@ -39,7 +39,8 @@ void Progress::clear() {
 }
 
 void write_stdout(std::string_view text) {
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
+        std::fflush(stdout) != 0) {
         fail("cannot write to standard output: {}", std::strerror(errno));
     }
 }

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <fmt/format.h>
-
 #include <chrono>
 #include <cstdio>
+#include <fmt/format.h>
 #include <string_view>
 
 namespace gh {
@@ -11,7 +10,8 @@ namespace gh {
 /// Prints `gh-analyze: warning: <message>` on stderr.
 template <typename... Args>
 void warn(fmt::format_string<Args...> format, Args&&... args) {
-    fmt::print(stderr, "gh-analyze: warning: {}\n", fmt::format(format, std::forward<Args>(args)...));
+    fmt::print(stderr, "gh-analyze: warning: {}\n",
+               fmt::format(format, std::forward<Args>(args)...));
 }
 
 /// Prints `gh-analyze: <message>` on stderr: a summary, not a problem.
@@ -26,7 +26,7 @@ bool stderr_is_terminal();
 /// A one-line progress display on stderr, redrawn at most ten times a second, and only
 /// when stderr is a terminal: logs and pipes never receive it.
 class Progress {
-public:
+  public:
     explicit Progress(bool enabled) : m_enabled(enabled && stderr_is_terminal()) {}
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
@@ -35,7 +35,7 @@ public:
     void update(std::string_view stage, std::size_t done, std::size_t total);
     void clear();
 
-private:
+  private:
     bool m_enabled;
     bool m_drawn = false;
     std::chrono::steady_clock::time_point m_last{};

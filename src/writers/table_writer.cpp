@@ -1,18 +1,26 @@
 #include "writers/table_writer.hpp"
 
+#include <array>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-
-#include <array>
 
 namespace gh::writers {
 
 namespace {
 
-constexpr std::array k_columns{"playlist",  "title",          "artists", "album",
-                               "key",       "added",          "added_commit",
-                               "last_seen", "last_seen_commit", "removed",
-                               "removed_commit", "stints",    "days_present"};
+constexpr std::array k_columns{"playlist",
+                               "title",
+                               "artists",
+                               "album",
+                               "key",
+                               "added",
+                               "added_commit",
+                               "last_seen",
+                               "last_seen_commit",
+                               "removed",
+                               "removed_commit",
+                               "stints",
+                               "days_present"};
 
 /// The values of one row, in k_columns order.
 std::array<std::string, k_columns.size()> row_fields(const tables::PlaylistTable& table,
@@ -60,7 +68,8 @@ std::string render_delimited(const std::vector<const tables::PlaylistTable*>& ta
     return out;
 }
 
-nlohmann::ordered_json table_json(const tables::PlaylistTable& table, const SnapshotLabels& labels) {
+nlohmann::ordered_json table_json(const tables::PlaylistTable& table,
+                                  const SnapshotLabels& labels) {
     nlohmann::ordered_json tracks = nlohmann::ordered_json::array();
     for (const auto& row : table.rows) {
         const auto fields = row_fields(table, row, labels);

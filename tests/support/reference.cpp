@@ -23,9 +23,9 @@ std::ostream& operator<<(std::ostream& out, const FlatRow& row) {
 
 std::vector<std::string> git_log_snapshots(const std::filesystem::path& repo,
                                            const std::string& rev, const std::string& dir) {
-    const std::string output = run("git -C " + shell_quote(repo.string()) +
-                                   " log --date-order --reverse --format=%H " + shell_quote(rev) +
-                                   " -- " + shell_quote(dir));
+    const std::string output =
+        run("git -C " + shell_quote(repo.string()) + " log --date-order --reverse --format=%H " +
+            shell_quote(rev) + " -- " + shell_quote(dir));
     std::vector<std::string> commits;
     std::istringstream lines(output);
     std::string line;
@@ -127,8 +127,9 @@ std::vector<FlatRow> reference_rows(const std::filesystem::path& path, const std
         }
         for (const auto& name : names) {
             const auto mine = lookup(own, name);
-            const bool differs_from_all = std::all_of(parents.begin(), parents.end(),
-                [&](const Files& files) { return lookup(files, name) != mine; });
+            const bool differs_from_all =
+                std::all_of(parents.begin(), parents.end(),
+                            [&](const Files& files) { return lookup(files, name) != mine; });
             if (differs_from_all) {
                 versions[name].push_back({s, mine});
             }
@@ -143,7 +144,8 @@ std::vector<FlatRow> reference_rows(const std::filesystem::path& path, const std
         std::vector<std::vector<std::string>> lines;
         std::set<std::string> keys;
         for (const auto& version : list) {
-            lines.push_back(version.content ? track_lines(*version.content) : std::vector<std::string>());
+            lines.push_back(version.content ? track_lines(*version.content)
+                                            : std::vector<std::string>());
             for (const auto& line : lines.back()) {
                 keys.insert(plain::python_lower(line));
             }
@@ -167,8 +169,10 @@ std::vector<FlatRow> reference_rows(const std::filesystem::path& path, const std
                 present.push_back(here);
             }
             const std::size_t n = present.size();
-            const std::size_t first = std::find(present.begin(), present.end(), true) - present.begin();
-            const std::size_t last = n - 1 - (std::find(present.rbegin(), present.rend(), true) - present.rbegin());
+            const std::size_t first =
+                std::find(present.begin(), present.end(), true) - present.begin();
+            const std::size_t last =
+                n - 1 - (std::find(present.rbegin(), present.rend(), true) - present.rbegin());
             FlatRow row;
             row.playlist = playlist;
             row.key = key;

@@ -3,19 +3,19 @@
 #include "git/repository.hpp"
 #include "synth/scenario.hpp"
 
-#include <gtest/gtest.h>
-
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <sstream>
 #include <sys/wait.h>
 
 namespace gh::test {
 
 TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "gh-analyze-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "gh-analyze-test-XXXXXX").string();
     if (!mkdtemp(pattern.data())) {
         throw std::runtime_error("cannot create a temporary directory");
     }

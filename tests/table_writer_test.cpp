@@ -1,0 +1,112 @@
+#include "writers/table_writer.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace gh::writers {
+namespace {
+
+struct Fixture {
+    tables::PlaylistTable table;
+    SnapshotLabels labels{{"2021-01-01", "2021-01-05"},
+                          {std::string(40, 'a'), std::string(40, 'b')}};
+
+    Fixture() {
+        table.id = "37i9dQZF1DXcBWIGoYBM5M";
+        table.name = "Hits | Mix";
+        table.description = "Line one\nLine two";
+        table.versions = 2;
+        table.rows.push_back({"a, b -- \"q\" -- c", "A, B", "\"Q\"", "C\nD", 0, 0, 1u, 1, 4});
+        table.rows.push_back({"x|y -- z -- w", "x|y", "z", "w\tv", 0, 1, std::nullopt, 2, 3});
+    }
+};
+
+TEST(TableWriter, CsvFollowsRfc4180) {
+    const Fixture f;
+    const std::string csv = render({&f.table}, f.labels, Format::csv, {"playlists/plain", ""});
+    const std::string header = "playlist,title,artists,album,key,added,added_commit,last_seen,"
+                               "last_seen_commit,removed,removed_commit,stints,days_present\r\n";
+    ASSERT_TRUE(csv.starts_with(header));
+    const std::string a(40, 'a');
+    const std::string b(40, 'b');
+    EXPECT_EQ(csv.substr(header.size()),
+              "37i9dQZF1DXcBWIGoYBM5M,\"A, B\",\"\"\"Q\"\"\",\"C\nD\",\"a, b -- \"\"q\"\" -- c\","
+              "2021-01-01," +
+                  a + ",2021-01-01," + a + ",2021-01-05," + b +
+                  ",1,4\r\n"
+                  "37i9dQZF1DXcBWIGoYBM5M,x|y,z,w\tv,x|y -- z -- w,2021-01-01," +
+                  a + ",2021-01-05," + b + ",,,2,3\r\n");
+}
+
+TEST(TableWriter, TsvEscapesTabsAndNewlines) {
+    EXPECT_EQ(tsv_field("a\tb\nc\\d\re"), "a\\tb\\nc\\\\d\\re");
+    const Fixture f;
+    const std::string tsv = render({&f.table}, f.labels, Format::tsv, {"playlists/plain", ""});
+    EXPECT_NE(tsv.find("\tC\\nD\t"), std::string::npos);
+    EXPECT_NE(tsv.find("\tw\\tv\t"), std::string::npos);
+    EXPECT_EQ(std::count(tsv.begin(), tsv.end(), '\n'), 3);
+}
+
+TEST(TableWriter, JsonHasEveryFieldWithNullsForPresentTracks) {
+    const Fixture f;
+    const auto json =
+        nlohmann::json::parse(render({&f.table}, f.labels, Format::json, {"playlists/plain", ""}));
+    EXPECT_EQ(json["playlist"], "37i9dQZF1DXcBWIGoYBM5M");
+    EXPECT_EQ(json["name"], "Hits | Mix");
+    EXPECT_EQ(json["description"], "Line one\nLine two");
+    ASSERT_EQ(json["tracks"].size(), 2u);
+    EXPECT_EQ(json["tracks"][0]["album"], "C\nD");
+    EXPECT_EQ(json["tracks"][0]["removed"], "2021-01-05");
+    EXPECT_EQ(json["tracks"][0]["days_present"], 4);
+    EXPECT_TRUE(json["tracks"][1]["removed"].is_null());
+    EXPECT_TRUE(json["tracks"][1]["removed_commit"].is_null());
+    EXPECT_EQ(json["tracks"][1]["stints"], 2);
+    EXPECT_EQ(json["tracks"][1]["last_seen_commit"], std::string(40, 'b'));
+}
+
+TEST(TableWriter, JsonOfSeveralTablesIsAnArray) {
+    const Fixture f;
+    const auto json = nlohmann::json::parse(
+        render({&f.table, &f.table}, f.labels, Format::json, {"playlists/plain", ""}));
+    ASSERT_TRUE(json.is_array());
+    EXPECT_EQ(json.size(), 2u);
+}
+
+TEST(TableWriter, MarkdownFollowsTheArchiveLayoutAndEscapesPipes) {
+    const Fixture f;
+    const std::string md =
+        render({&f.table}, f.labels, Format::markdown, {"playlists/plain", "playlists/pretty"});
+    EXPECT_TRUE(md.starts_with(
+        "[pretty](/playlists/pretty/37i9dQZF1DXcBWIGoYBM5M.md) - cumulative - "
+        "[plain](/playlists/plain/37i9dQZF1DXcBWIGoYBM5M)\n\n"
+        "### [Hits \\| Mix](https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M)\n\n"
+        "> Line one\n> Line two\n\n"
+        "| Title | Artist(s) | Album | Added | Removed |\n|---|---|---|---|---|\n"))
+        << md;
+    EXPECT_NE(md.find("| x\\|y | z | w␉v | 2021-01-01 |  |\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("| A, B | \"Q\" | C␊D | 2021-01-01 | 2021-01-05 |\n"), std::string::npos)
+        << md;
+}
+
+TEST(TableWriter, MarkdownNeverPassesControlCharactersOrMarkup) {
+    EXPECT_EQ(escape_markdown("\x1b[31mred"), "␛\\[31mred");
+    EXPECT_EQ(escape_markdown("<script>"), "\\<script\\>");
+    EXPECT_EQ(escape_markdown("K-Pop (Hits). [x]"), "K\\-Pop \\(Hits\\)\\. \\[x\\]");
+    EXPECT_EQ(escape_markdown("a\x7f"), "a␡");
+}
+
+TEST(TableWriter, CsvFieldQuotesOnlyWhenNeeded) {
+    EXPECT_EQ(csv_field("plain"), "plain");
+    EXPECT_EQ(csv_field("=1+1"), "=1+1"); // data stays exact; no formula mangling
+    EXPECT_EQ(csv_field("a\rb"), "\"a\rb\"");
+}
+
+TEST(TableWriter, FormatNames) {
+    EXPECT_EQ(parse_format("md"), Format::markdown);
+    EXPECT_EQ(parse_format("json"), Format::json);
+    EXPECT_FALSE(parse_format("xml"));
+    EXPECT_EQ(extension(Format::tsv), "tsv");
+}
+
+} // namespace
+} // namespace gh::writers

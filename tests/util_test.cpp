@@ -1,0 +1,82 @@
+#include "support/repo.hpp"
+#include "util/atomic_file.hpp"
+#include "util/calendar.hpp"
+#include "util/file_names.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+namespace gh {
+namespace {
+
+TEST(Calendar, UtcDaysAndFormatting) {
+    const TimeZone utc = TimeZone::utc();
+    EXPECT_EQ(format_day(utc.day_of(0)), "1970-01-01");
+    EXPECT_EQ(format_day(utc.day_of(1620519994)), "2021-05-09");
+    EXPECT_EQ(format_day(utc.day_of(-1)), "1969-12-31");
+    EXPECT_EQ(parse_day("2021-05-09"), utc.day_of(1620519994));
+    EXPECT_FALSE(parse_day("2021-02-30"));
+    EXPECT_FALSE(parse_day("2021-5-9"));
+}
+
+TEST(Calendar, NamedZonesShiftTheDate) {
+    // 2021-05-09 00:30 UTC is still May 8th in New York and already May 9th in Tokyo.
+    const std::int64_t t = 1620520200;
+    EXPECT_EQ(format_day(TimeZone::named("America/New_York").day_of(t)), "2021-05-08");
+    EXPECT_EQ(format_day(TimeZone::named("Asia/Tokyo").day_of(t)), "2021-05-09");
+    EXPECT_EQ(format_day(TimeZone::named("UTC").day_of(t)), "2021-05-09");
+}
+
+TEST(Calendar, UnknownZoneIsAUsageError) {
+    try {
+        TimeZone::named("Mars/Olympus");
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), ExitCode::usage);
+        EXPECT_NE(std::string(error.what()).find("Mars/Olympus"), std::string::npos);
+    }
+}
+
+TEST(AtomicFile, WritesReplacesAndLeavesIdenticalFilesAlone) {
+    test::TempDir dir;
+    const auto path = dir.path() / "table.csv";
+    EXPECT_TRUE(write_file_atomically(path, "one"));
+    EXPECT_EQ(test::read_file(path), "one");
+    struct stat before {};
+    ASSERT_EQ(stat(path.c_str(), &before), 0);
+    EXPECT_FALSE(write_file_atomically(path, "one"));
+    struct stat after {};
+    ASSERT_EQ(stat(path.c_str(), &after), 0);
+    EXPECT_EQ(before.st_ino, after.st_ino);
+    EXPECT_TRUE(write_file_atomically(path, "two"));
+    EXPECT_EQ(test::read_file(path), "two");
+    // No temporary file is left behind.
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                            std::filesystem::directory_iterator()),
+              1);
+}
+
+TEST(AtomicFile, FailureNamesThePathAndLeavesNothing) {
+    test::TempDir dir;
+    try {
+        write_file_atomically(dir.path() / "missing" / "x.csv", "data");
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("missing/x.csv"), std::string::npos);
+    }
+}
+
+TEST(FileNames, OnlyPlainIdsAreSafe) {
+    EXPECT_TRUE(is_safe_file_name("37i9dQZF1DXcBWIGoYBM5M"));
+    EXPECT_FALSE(is_safe_file_name("The Other List"));
+    EXPECT_FALSE(is_safe_file_name(".."));
+    EXPECT_FALSE(is_safe_file_name(".hidden"));
+    EXPECT_FALSE(is_safe_file_name("-rf"));
+    EXPECT_FALSE(is_safe_file_name("a/b"));
+    EXPECT_FALSE(is_safe_file_name(""));
+    EXPECT_FALSE(is_safe_file_name("https:"));
+    EXPECT_FALSE(is_safe_file_name(std::string(201, 'a')));
+}
+
+} // namespace
+} // namespace gh
