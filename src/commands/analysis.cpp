@@ -75,8 +75,14 @@ std::string normalise_dir(std::string dir) {
     return dir;
 }
 
-void report_skipped(const history::History& history) {
+/// Warns about skipped entries, only those that matter to the selection.
+void report_skipped(const history::History& history, const std::vector<std::string>& selection) {
     for (const auto& skipped : history.skipped) {
+        const std::string_view name = std::string_view(skipped.path).substr(history.dir.size() + 1);
+        if (!selection.empty() &&
+            std::find(selection.begin(), selection.end(), name) == selection.end()) {
+            continue;
+        }
         warn("commit {}: skipping {} (a {}, not a playlist file)", skipped.commit, skipped.path,
              skipped.kind);
     }
@@ -104,7 +110,7 @@ Analysis analyse(const HistoryOptions& options) {
                                   progress.update(stage, done, total);
                               });
     progress.clear();
-    report_skipped(analysis.history);
+    report_skipped(analysis.history, options.playlists);
     if (analysis.history.snapshots.empty()) {
         fail("no commit reachable from '{}' has a directory {}", options.rev, dir);
     }
