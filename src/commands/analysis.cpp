@@ -31,14 +31,26 @@ void add_history_options(po::options_description& options, HistoryOptions& value
 
 bool parse_command_line(const std::vector<std::string>& args,
                         const po::options_description& options, std::string_view command,
-                        std::string_view usage) {
-    po::options_description all = options;
-    all.add_options()("help,h", "show this help");
+                        std::string_view usage,
+                        const po::positional_options_description* positional,
+                        const po::options_description* visible) {
+    po::options_description help;
+    help.add_options()("help,h", "show this help");
+    po::options_description all;
+    all.add(options).add(help);
     po::variables_map values;
     try {
-        po::store(po::command_line_parser(args).options(all).run(), values);
+        auto parser = po::command_line_parser(args).options(all);
+        if (positional) {
+            parser.positional(*positional);
+        } else {
+            parser.positional(po::positional_options_description());
+        }
+        po::store(parser.run(), values);
         if (values.count("help")) {
-            std::cout << "Usage: gh-analyze " << command << ' ' << usage << "\n\n" << all << '\n';
+            po::options_description shown("Options");
+            shown.add(visible ? *visible : options).add(help);
+            std::cout << "Usage: gh-analyze " << command << ' ' << usage << '\n' << shown << '\n';
             return false;
         }
         po::notify(values);

@@ -29,9 +29,14 @@ void add_history_options(boost::program_options::options_description& options,
 
 /// Parses `args` against `options` (throwing a usage Error that names the command).
 /// Returns false when --help was given, after printing `usage` and the options.
-bool parse_command_line(const std::vector<std::string>& args,
-                        const boost::program_options::options_description& options,
-                        std::string_view command, std::string_view usage);
+/// `positional` names the options that bare arguments fill; `visible` is what --help
+/// lists when some options are hidden (default: all of `options`).
+bool parse_command_line(
+    const std::vector<std::string>& args,
+    const boost::program_options::options_description& options, std::string_view command,
+    std::string_view usage,
+    const boost::program_options::positional_options_description* positional = nullptr,
+    const boost::program_options::options_description* visible = nullptr);
 
 /// A repository's playlist history, walked and dated, ready for tables.
 struct Analysis {

@@ -11,6 +11,8 @@ namespace {
 constexpr std::array k_commands{
     Command{"cumulative", "every track ever in each playlist, with first-seen and removed dates",
             run_cumulative},
+    Command{"validate", "check playlist files (a pre-commit hook): format, order, encoding",
+            run_validate},
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -26,5 +26,6 @@ const Command* find_command(std::string_view name);
 const Command* nearest_command(std::string_view name);
 
 ExitCode run_cumulative(const std::vector<std::string>& args);
+ExitCode run_validate(const std::vector<std::string>& args);
 
 } // namespace gh::commands

@@ -87,7 +87,7 @@ void report_stray_lines(const std::vector<tables::PlaylistTable>& tables,
 
 ExitCode run_cumulative(const std::vector<std::string>& args) {
     CumulativeOptions options;
-    po::options_description description("Options");
+    po::options_description description;
     add_history_options(description, options.history);
     auto option = description.add_options();
     option("format",
