@@ -14,21 +14,13 @@ struct Step {
 
 PlaylistTable table_of(const std::vector<Step>& steps, std::int32_t tip_day,
                        plain::KeyMode mode = plain::KeyMode::line) {
-    Calendar calendar;
-    std::vector<history::Version> versions;
+    TableBuilder builder("37i9dQZF1DXcBWIGoYBM5M", mode);
     for (std::uint32_t i = 0; i < steps.size(); ++i) {
-        calendar.snapshot_days.push_back(steps[i].day);
-        history::Version version{i, std::nullopt};
-        if (steps[i].content) {
-            version.blob = git_oid{};
-        }
-        versions.push_back(version);
+        builder.apply(i, steps[i].day,
+                      steps[i].content ? std::optional<std::string_view>(*steps[i].content)
+                                       : std::nullopt);
     }
-    calendar.tip_day = tip_day;
-    return build_table("37i9dQZF1DXcBWIGoYBM5M", versions, calendar, mode,
-                       [&](std::string_view, const history::Version& version) {
-                           return *steps.at(version.snapshot).content;
-                       });
+    return builder.table(tip_day);
 }
 
 const TrackRow& row(const PlaylistTable& table, std::string_view key) {

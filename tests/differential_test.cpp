@@ -2,6 +2,7 @@
 // histories with the real archive's quirks.
 
 #include "git/repository.hpp"
+#include "history/history.hpp"
 #include "support/reference.hpp"
 #include "support/repo.hpp"
 #include "synth/generator.hpp"

@@ -5,7 +5,10 @@
 #include "util/terminal.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <iostream>
+#include <numeric>
+#include <thread>
 
 namespace po = boost::program_options;
 
@@ -27,6 +30,10 @@ void add_history_options(po::options_description& options, HistoryOptions& value
            "track key: 'line' (the whole line lowercased, the archive's key) or "
            "'title-artists' (album variants collapse into one row)");
     option("quiet,q", po::bool_switch(&values.quiet), "no progress display");
+    option("jobs,j", po::value(&values.jobs)->value_name("N"),
+           "threads that build tables (default: one per processor)");
+    option("verify-objects", po::bool_switch(&values.verify_objects),
+           "re-hash every object read and compare it with its id (slower; git does not)");
 }
 
 bool parse_command_line(const std::vector<std::string>& args,
@@ -108,6 +115,8 @@ void report_skipped(const history::History& history, const std::vector<std::stri
 } // namespace
 
 Analysis analyse(const HistoryOptions& options) {
+    git::initialize();
+    git::verify_objects(options.verify_objects);
     Analysis analysis;
     analysis.key_mode = parse_key_mode(options.key);
     const TimeZone zone = TimeZone::named(options.tz);
@@ -152,27 +161,125 @@ Analysis analyse(const HistoryOptions& options) {
     return analysis;
 }
 
-std::vector<tables::PlaylistTable> build_tables(const Analysis& analysis, bool quiet,
-                                                bool& complete) {
-    const auto& history = analysis.history;
-    const auto read = [&](std::string_view id, const history::Version& version) {
-        return git::read_blob(analysis.repo.get(), *version.blob,
-                              fmt::format("{}/{} at commit {}", history.dir, id,
-                                          history.snapshots.at(version.snapshot).commit));
+namespace {
+
+/// Reads blobs through its own repository handle: libgit2 handles are not shared
+/// between threads.
+class BlobReader {
+  public:
+    explicit BlobReader(git_repository* repo) {
+        git::check(git_repository_open(git::out(m_repo), git_repository_path(repo)),
+                   "opening repository {}", git_repository_path(repo));
+        git::check(git_repository_odb(git::out(m_odb), m_repo.get()), "opening object database");
+    }
+
+    std::string_view read(const git_oid& id, const history::History& history,
+                          std::string_view playlist, std::uint32_t snapshot) {
+        git::check(git_odb_read(git::out(m_object), m_odb.get(), &id),
+                   "reading {}/{} at commit {} (blob {})", history.dir, playlist,
+                   history.snapshots.at(snapshot).commit, id);
+        if (git_odb_object_type(m_object.get()) != GIT_OBJECT_BLOB) {
+            fail("reading {}/{} at commit {}: object {} is not a blob", history.dir, playlist,
+                 history.snapshots.at(snapshot).commit, id);
+        }
+        return {static_cast<const char*>(git_odb_object_data(m_object.get())),
+                git_odb_object_size(m_object.get())};
+    }
+
+  private:
+    git::Repository m_repo;
+    git::Odb m_odb;
+    git::OdbObject m_object;
+};
+
+/// Builds one playlist's table from its versions.
+tables::TableBuilder build_one(const std::string& id, const Analysis& analysis,
+                               BlobReader& reader) {
+    tables::TableBuilder builder(id, analysis.key_mode);
+    for (const history::Version& version : analysis.history.playlists.find(id)->second) {
+        const std::int32_t day = analysis.calendar.snapshot_days.at(version.snapshot);
+        if (!version.blob) {
+            builder.apply(version.snapshot, day, std::nullopt);
+            continue;
+        }
+        builder.apply(version.snapshot, day,
+                      reader.read(*version.blob, analysis.history, id, version.snapshot));
+    }
+    return builder;
+}
+
+unsigned thread_count(unsigned requested, std::size_t work) {
+    unsigned jobs = requested ? requested : std::max(1u, std::thread::hardware_concurrency());
+    return static_cast<unsigned>(std::min<std::size_t>({jobs, work, 64}));
+}
+
+} // namespace
+
+std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
+                                               const HistoryOptions& options, bool& complete) {
+    // Longest histories first, so that no thread is left with a long one at the end.
+    std::vector<std::size_t> order(analysis.selected.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return analysis.history.playlists.find(analysis.selected[a])->second.size() >
+               analysis.history.playlists.find(analysis.selected[b])->second.size();
+    });
+    std::vector<std::optional<tables::TableBuilder>> built(order.size());
+    std::vector<std::string> errors(order.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+    const auto work = [&] {
+        std::optional<BlobReader> reader;
+        for (std::size_t i; (i = next++) < order.size();) {
+            const std::string& id = analysis.selected[order[i]];
+            try {
+                if (!reader) {
+                    reader.emplace(analysis.repo.get());
+                }
+                built[order[i]].emplace(build_one(id, analysis, *reader));
+            } catch (const std::exception& error) {
+                errors[order[i]] = error.what();
+            }
+            ++done;
+        }
     };
-    Progress progress(!quiet);
-    std::vector<tables::PlaylistTable> tables;
-    tables.reserve(analysis.selected.size());
-    for (const auto& id : analysis.selected) {
-        progress.update("building tables", tables.size(), analysis.selected.size());
-        try {
-            tables.push_back(tables::build_table(id, history.playlists.find(id)->second,
-                                                 analysis.calendar, analysis.key_mode, read));
-        } catch (const Error& error) {
-            progress.clear();
-            warn("skipping playlist {}: {}", id, error.what());
+    Progress progress(!options.quiet);
+    std::vector<std::thread> threads;
+    const unsigned jobs = thread_count(options.jobs, order.size());
+    for (unsigned t = 1; t < jobs; ++t) {
+        threads.emplace_back(work);
+    }
+    if (jobs > 1) {
+        while (done < order.size()) {
+            progress.update("building tables", done, order.size());
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    } else {
+        work();
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    progress.clear();
+    std::vector<tables::TableBuilder> builders;
+    builders.reserve(built.size());
+    for (std::size_t i = 0; i < built.size(); ++i) {
+        if (built[i]) {
+            builders.push_back(std::move(*built[i]));
+        } else {
+            warn("skipping playlist {}: {}", analysis.selected[i], errors[i]);
             complete = false;
         }
+    }
+    return builders;
+}
+
+std::vector<tables::PlaylistTable> tables_at_tip(const std::vector<tables::TableBuilder>& builders,
+                                                 const Analysis& analysis) {
+    std::vector<tables::PlaylistTable> tables;
+    tables.reserve(builders.size());
+    for (const auto& builder : builders) {
+        tables.push_back(builder.table(analysis.calendar.tip_day));
     }
     return tables;
 }

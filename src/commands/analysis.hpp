@@ -21,6 +21,8 @@ struct HistoryOptions {
     std::string tz = "UTC";
     std::string key = "line";
     bool quiet = false;
+    unsigned jobs = 0; ///< 0: one per processor
+    bool verify_objects = false;
 };
 
 /// Adds --repo, --rev, --dir, --playlist, --tz, --key and --quiet to `options`.
@@ -53,9 +55,14 @@ struct Analysis {
 /// what was skipped (non-file entries, a shallow clone's missing history).
 Analysis analyse(const HistoryOptions& options);
 
-/// Builds the tables of the selected playlists. A playlist whose data cannot be read is
+/// Builds the tables of the selected playlists on `jobs` threads (each playlist on one;
+/// the result does not depend on how many). A playlist whose data cannot be read is
 /// reported and left out; `complete` becomes false then.
-std::vector<tables::PlaylistTable> build_tables(const Analysis& analysis, bool quiet,
-                                                bool& complete);
+std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
+                                               const HistoryOptions& options, bool& complete);
+
+/// The tables as of the analysed revision.
+std::vector<tables::PlaylistTable> tables_at_tip(const std::vector<tables::TableBuilder>& builders,
+                                                 const Analysis& analysis);
 
 } // namespace gh::commands

@@ -114,7 +114,7 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
                            analysis.selected.size());
     }
     bool complete = true;
-    const auto tables = build_tables(analysis, options.history.quiet, complete);
+    const auto tables = tables_at_tip(build_tables(analysis, options.history, complete), analysis);
     if (!options.history.quiet) {
         report_stray_lines(tables, analysis);
     }

@@ -10,7 +10,12 @@ void initialize() {
         if (git_libgit2_init() < 0) {
             throw Error("cannot initialise libgit2");
         }
+        verify_objects(false);
     });
+}
+
+void verify_objects(bool verify) {
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, verify ? 1 : 0);
 }
 
 void throw_last_error(int code, std::string_view context) {

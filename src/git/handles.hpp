@@ -54,7 +54,10 @@ OutParam<Handle> out(Handle& owner) {
 }
 
 /// Initialises libgit2 once for the whole process (settings included); safe to call often.
+/// Objects are not re-hashed on every read, as git itself does not: verification doubles
+/// the cost of reading blobs. `verify_objects` turns it back on.
 void initialize();
+void verify_objects(bool verify);
 
 /// Throws gh::Error "<context>: <libgit2's own message>" when a libgit2 call failed.
 void throw_last_error(int code, std::string_view context);

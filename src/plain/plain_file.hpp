@@ -40,8 +40,44 @@ bool is_track_line(std::string_view line);
 /// Splits a track line into title, artists and album at the first two separators.
 TrackLine split_track_line(std::string_view line, std::uint32_t line_number);
 
-/// Parses a plain file. Never fails: whatever is not a track is counted, not rejected.
-/// A line's trailing carriage return is not part of the line.
+/// Walks a plain file line by line and tells `visitor` what each line is:
+///   visitor.name(line)                 line 1, unless it is a track line (no header then)
+///   visitor.header(line)               a line after the name and before the first track
+///   visitor.track(line, number)        a line with two separators, anywhere
+///   visitor.stray(line, number)        a non-blank, non-track line after the first track
+/// It never fails and never drops a track line; a line's trailing carriage return is not
+/// part of the line. Returns the number of lines.
+template <typename Visitor>
+std::uint32_t scan_plain_file(std::string_view content, Visitor& visitor) {
+    std::uint32_t number = 0;
+    bool seen_track = false;
+    while (!content.empty()) {
+        const auto end = content.find('\n');
+        std::string_view line = content.substr(0, end);
+        content = end == std::string_view::npos ? std::string_view() : content.substr(end + 1);
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        ++number;
+        if (is_track_line(line)) {
+            seen_track = true;
+            visitor.track(line, number);
+        } else if (number == 1) {
+            visitor.name(line);
+        } else if (!seen_track) {
+            visitor.header(line);
+        } else if (!line.empty()) {
+            visitor.stray(line, number);
+        }
+    }
+    return number;
+}
+
+/// Removes the blank lines that end a header: the separator before the tracks is not
+/// part of the description.
+void trim_blank_tail(std::vector<std::string_view>& lines);
+
+/// Parses a plain file into its parts (see scan_plain_file).
 PlainFile parse_plain_file(std::string_view content);
 
 } // namespace gh::plain

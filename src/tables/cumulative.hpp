@@ -1,13 +1,13 @@
 #pragma once
 
-#include "history/history.hpp"
 #include "plain/track_key.hpp"
 
 #include <cstdint>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace gh::tables {
@@ -15,12 +15,12 @@ namespace gh::tables {
 /// A track key's life in one playlist: one row of the cumulative table.
 struct TrackRow {
     std::string key;
-    std::string title; ///< title, artists and album as in the latest snapshot that had it
+    std::string title; ///< title, artists and album as in the latest version that had it
     std::string artists;
     std::string album;
-    std::uint32_t added = 0;              ///< snapshot index of the first snapshot containing it
-    std::uint32_t last_seen = 0;          ///< snapshot index of the last snapshot containing it
-    std::optional<std::uint32_t> removed; ///< first snapshot after its last appearance
+    std::uint32_t added = 0;              ///< snapshot index of the first version containing it
+    std::uint32_t last_seen = 0;          ///< snapshot index of the last version containing it
+    std::optional<std::uint32_t> removed; ///< first version after its last appearance
     std::uint32_t stints = 0;
     std::int64_t days_present = 0;
 };
@@ -39,22 +39,74 @@ struct PlaylistTable {
     std::optional<std::pair<std::uint32_t, std::uint32_t>> first_stray;
 };
 
-/// Day numbers (days since 1970-01-01 in the chosen time zone) of every snapshot
-/// and of the analysed revision, which ends the stints of tracks still present.
+/// Day numbers (days since 1970-01-01 in the chosen time zone) of every snapshot and of
+/// the analysed revision, which ends the stints of tracks still present.
 struct Calendar {
     std::vector<std::int32_t> snapshot_days;
     std::int32_t tip_day = 0;
 };
 
-/// Returns the bytes of a version's blob; throws gh::Error naming it when unreadable.
-using ReadVersion =
-    std::function<std::string(std::string_view playlist, const history::Version& version)>;
+/// Hashes std::string and std::string_view alike, so lookups need no copy.
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+        return std::hash<std::string_view>{}(text);
+    }
+};
 
-/// Builds one playlist's table from its versions, in order, by the rules of SPEC
-/// "Semantics": a deletion is a version with no tracks, so a deleted playlist's
-/// present tracks are removed on the deletion date and return as a new stint.
-PlaylistTable build_table(std::string_view id, const std::vector<history::Version>& versions,
-                          const Calendar& calendar, plain::KeyMode key_mode,
-                          const ReadVersion& read);
+/// One playlist's table in the making: versions are applied in order, and the table can
+/// be read at any point, so a later run can continue from a saved builder (the cache).
+/// The rules are SPEC "Semantics": a deletion is a version with no tracks, so a deleted
+/// playlist's present tracks are removed on the deletion date and return as a new stint.
+class TableBuilder {
+  public:
+    TableBuilder(std::string id, plain::KeyMode key_mode);
+    TableBuilder(TableBuilder&&) noexcept = default;
+    TableBuilder& operator=(TableBuilder&&) noexcept = default;
+    /// Not copyable: rows point at the lines they were shown from.
+    TableBuilder(const TableBuilder&) = delete;
+    TableBuilder& operator=(const TableBuilder&) = delete;
+
+    /// Applies the next version: the file's bytes, or nothing when it was deleted.
+    void apply(std::uint32_t snapshot, std::int32_t day, std::optional<std::string_view> content);
+
+    /// The table as of a revision on `tip_day`, which ends the stints still open.
+    PlaylistTable table(std::int32_t tip_day) const;
+
+    const std::string& id() const { return m_state.table.id; }
+    std::uint32_t versions() const { return m_state.table.versions; }
+
+    /// What is kept of a row between versions besides the row itself.
+    struct RowState {
+        std::int32_t stint_start = 0;
+        bool present = false;
+    };
+
+    /// The builder's whole state, for saving and restoring (see cache/).
+    struct State {
+        PlaylistTable table;
+        std::vector<RowState> rows;
+    };
+    const State& state() const { return m_state; }
+    static TableBuilder restore(State state, plain::KeyMode key_mode);
+
+  private:
+    struct Seen; // the per-version scan of a file
+    /// The row of a track line, and the line as kept in m_lines.
+    std::pair<std::uint32_t, const std::string*> row_for(std::string_view line);
+    void see(std::uint32_t row, const std::string& line, std::uint32_t snapshot, std::int32_t day);
+
+    State m_state;
+    plain::KeyMode m_key_mode;
+    /// Exact line -> row: most lines recur in every version, and this spares lowercasing.
+    std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> m_lines;
+    /// Key -> row, built when first needed (a restored builder may never need it).
+    std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> m_keys;
+    /// The exact line each row's title, artists and album were taken from.
+    std::vector<const std::string*> m_display;
+    /// The version count at which each row was last seen, to tell duplicates and removals.
+    std::vector<std::uint32_t> m_seen_in;
+    std::vector<std::uint32_t> m_present;
+};
 
 } // namespace gh::tables

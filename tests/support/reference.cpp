@@ -241,7 +241,8 @@ std::vector<FlatRow> engine_rows(const std::filesystem::path& repo, const std::s
     options.quiet = true;
     const auto analysis = commands::analyse(options);
     bool complete = true;
-    const auto tables = commands::build_tables(analysis, true, complete);
+    const auto tables =
+        commands::tables_at_tip(commands::build_tables(analysis, options, complete), analysis);
     return flatten(tables, analysis.labels);
 }
 
