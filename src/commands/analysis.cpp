@@ -164,7 +164,8 @@ Analysis analyse(const HistoryOptions& options) {
 namespace {
 
 /// Reads blobs through its own repository handle: libgit2 handles are not shared
-/// between threads.
+/// between threads. A blob's bytes stay valid until the next-but-one read, as
+/// TableBuilder::apply needs (it compares each version with the previous one).
 class BlobReader {
   public:
     explicit BlobReader(git_repository* repo) {
@@ -175,21 +176,24 @@ class BlobReader {
 
     std::string_view read(const git_oid& id, const history::History& history,
                           std::string_view playlist, std::uint32_t snapshot) {
-        git::check(git_odb_read(git::out(m_object), m_odb.get(), &id),
+        m_current = 1 - m_current;
+        git::OdbObject& object = m_objects[m_current];
+        git::check(git_odb_read(git::out(object), m_odb.get(), &id),
                    "reading {}/{} at commit {} (blob {})", history.dir, playlist,
                    history.snapshots.at(snapshot).commit, id);
-        if (git_odb_object_type(m_object.get()) != GIT_OBJECT_BLOB) {
+        if (git_odb_object_type(object.get()) != GIT_OBJECT_BLOB) {
             fail("reading {}/{} at commit {}: object {} is not a blob", history.dir, playlist,
                  history.snapshots.at(snapshot).commit, id);
         }
-        return {static_cast<const char*>(git_odb_object_data(m_object.get())),
-                git_odb_object_size(m_object.get())};
+        return {static_cast<const char*>(git_odb_object_data(object.get())),
+                git_odb_object_size(object.get())};
     }
 
   private:
     git::Repository m_repo;
     git::Odb m_odb;
-    git::OdbObject m_object;
+    git::OdbObject m_objects[2];
+    int m_current = 0;
 };
 
 /// Builds one playlist's table from its versions.
@@ -228,7 +232,9 @@ std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
     std::vector<std::string> errors(order.size());
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
-    const auto work = [&] {
+    Progress progress(!options.quiet);
+    // `main_thread` also draws the progress: Progress is not shared between threads.
+    const auto work = [&](bool main_thread) {
         std::optional<BlobReader> reader;
         for (std::size_t i; (i = next++) < order.size();) {
             const std::string& id = analysis.selected[order[i]];
@@ -241,22 +247,17 @@ std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
                 errors[order[i]] = error.what();
             }
             ++done;
+            if (main_thread) {
+                progress.update("building tables", done, order.size());
+            }
         }
     };
-    Progress progress(!options.quiet);
     std::vector<std::thread> threads;
     const unsigned jobs = thread_count(options.jobs, order.size());
     for (unsigned t = 1; t < jobs; ++t) {
-        threads.emplace_back(work);
+        threads.emplace_back(work, false);
     }
-    if (jobs > 1) {
-        while (done < order.size()) {
-            progress.update("building tables", done, order.size());
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    } else {
-        work();
-    }
+    work(true);
     for (auto& thread : threads) {
         thread.join();
     }
@@ -274,12 +275,12 @@ std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
     return builders;
 }
 
-std::vector<tables::PlaylistTable> tables_at_tip(const std::vector<tables::TableBuilder>& builders,
+std::vector<tables::PlaylistTable> tables_at_tip(std::vector<tables::TableBuilder>&& builders,
                                                  const Analysis& analysis) {
     std::vector<tables::PlaylistTable> tables;
     tables.reserve(builders.size());
-    for (const auto& builder : builders) {
-        tables.push_back(builder.table(analysis.calendar.tip_day));
+    for (auto& builder : builders) {
+        tables.push_back(std::move(builder).release_table(analysis.calendar.tip_day));
     }
     return tables;
 }

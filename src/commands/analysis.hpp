@@ -61,8 +61,8 @@ Analysis analyse(const HistoryOptions& options);
 std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
                                                const HistoryOptions& options, bool& complete);
 
-/// The tables as of the analysed revision.
-std::vector<tables::PlaylistTable> tables_at_tip(const std::vector<tables::TableBuilder>& builders,
+/// The tables as of the analysed revision; the builders are spent.
+std::vector<tables::PlaylistTable> tables_at_tip(std::vector<tables::TableBuilder>&& builders,
                                                  const Analysis& analysis);
 
 } // namespace gh::commands

@@ -105,7 +105,9 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
                            options.format);
     }
 
+    PhaseTimer timer;
     const Analysis analysis = analyse(options.history);
+    timer.lap("walk");
     if (options.out.empty() && *format == writers::Format::markdown &&
         analysis.selected.size() != 1) {
         throw Error::usage("markdown for {} playlists needs --out DIR (or choose one with "
@@ -114,7 +116,10 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
                            analysis.selected.size());
     }
     bool complete = true;
-    const auto tables = tables_at_tip(build_tables(analysis, options.history, complete), analysis);
+    auto builders = build_tables(analysis, options.history, complete);
+    timer.lap("build");
+    const auto tables = tables_at_tip(std::move(builders), analysis);
+    timer.lap("tables");
     if (!options.history.quiet) {
         report_stray_lines(tables, analysis);
     }
@@ -129,6 +134,7 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
         write_stdout(writers::render(pointers, analysis.labels, *format,
                                      markdown_links(analysis.history.dir)));
     }
+    timer.lap("output");
     return complete ? ExitCode::ok : ExitCode::incomplete;
 }
 

@@ -30,13 +30,14 @@ struct Node {
     bool snapshot = false;
 };
 
-/// One entry of the analysed directory's tree.
-struct Entry {
-    std::string name;
-    git_oid id{};
-    git_filemode_t mode{};
-};
-using Entries = std::vector<Entry>;
+/// A tree of the analysed directory, shared between the commits that have it.
+using SharedTree = std::shared_ptr<git_tree>;
+
+const git_tree_entry* entry_at(const SharedTree& tree, std::size_t index) {
+    return tree && index < git_tree_entrycount(tree.get())
+               ? git_tree_entry_byindex(tree.get(), index)
+               : nullptr;
+}
 
 bool same_dir(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
     if (a.has_value() != b.has_value()) {
@@ -45,11 +46,12 @@ bool same_dir(const std::optional<git_oid>& a, const std::optional<git_oid>& b) 
     return !a || git_oid_equal(&*a, &*b);
 }
 
-bool same_entry(const Entry* a, const Entry* b) {
+bool same_entry(const git_tree_entry* a, const git_tree_entry* b) {
     if (!a || !b) {
         return a == b;
     }
-    return a->mode == b->mode && git_oid_equal(&a->id, &b->id);
+    return git_tree_entry_filemode_raw(a) == git_tree_entry_filemode_raw(b) &&
+           git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
 }
 
 bool is_regular_file(git_filemode_t mode) {
@@ -203,31 +205,20 @@ class Walker {
         return order;
     }
 
-    std::shared_ptr<const Entries> entries(const std::optional<git_oid>& dir) {
-        static const auto empty = std::make_shared<const Entries>();
+    SharedTree tree(const std::optional<git_oid>& dir) {
         if (!dir) {
-            return empty;
+            return nullptr;
         }
-        if (auto found = m_entries.find(*dir); found != m_entries.end()) {
+        if (auto found = m_trees.find(*dir); found != m_trees.end()) {
             return found->second;
         }
-        if (m_entries.size() >= 64) {
-            m_entries.clear();
+        if (m_trees.size() >= 64) {
+            m_trees.clear();
         }
-        const git::Tree tree = git::lookup_tree(m_repo, *dir);
-        auto list = std::make_shared<Entries>();
-        const std::size_t count = git_tree_entrycount(tree.get());
-        list->reserve(count);
-        for (std::size_t i = 0; i < count; ++i) {
-            const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
-            list->push_back({git_tree_entry_name(entry), *git_tree_entry_id(entry),
-                             git_tree_entry_filemode_raw(entry)});
-        }
-        // Git orders a directory as if its name ended in '/'; merging needs plain byte order.
-        std::sort(list->begin(), list->end(),
-                  [](const Entry& a, const Entry& b) { return a.name < b.name; });
-        m_entries.emplace(*dir, list);
-        return list;
+        git::Tree loaded = git::lookup_tree(m_repo, *dir);
+        SharedTree shared(loaded.release(), git_tree_free);
+        m_trees.emplace(*dir, shared);
+        return shared;
     }
 
     void record_snapshots(const std::vector<std::uint32_t>& order, History& history) {
@@ -247,62 +238,68 @@ class Walker {
     }
 
     /// Records a version for each file that differs from the file in every followed
-    /// parent: a merge that only brings in a side branch's version adds nothing.
+    /// parent: a merge that only brings in a side branch's version adds nothing. The trees
+    /// are merged in git's own entry order, and only changed entries are copied out.
     void record_changes(const Node& node, std::uint32_t snapshot, History& history) {
-        const auto own = entries(node.dir);
-        std::vector<std::shared_ptr<const Entries>> parents;
+        const SharedTree own = tree(node.dir);
+        std::vector<SharedTree> parents;
         for (const std::uint32_t parent : node.followed) {
-            parents.push_back(entries(m_nodes[parent].dir));
+            parents.push_back(tree(m_nodes[parent].dir));
         }
         std::vector<std::size_t> cursor(parents.size(), 0);
         std::size_t own_cursor = 0;
         while (true) {
-            // The smallest name not yet consumed in any of the lists.
-            const std::string* name = own_cursor < own->size() ? &(*own)[own_cursor].name : nullptr;
+            const git_tree_entry* first = entry_at(own, own_cursor);
             for (std::size_t p = 0; p < parents.size(); ++p) {
-                if (cursor[p] < parents[p]->size() &&
-                    (!name || (*parents[p])[cursor[p]].name < *name)) {
-                    name = &(*parents[p])[cursor[p]].name;
+                const git_tree_entry* entry = entry_at(parents[p], cursor[p]);
+                if (entry && (!first || git_tree_entry_cmp(entry, first) < 0)) {
+                    first = entry;
                 }
             }
-            if (!name) {
+            if (!first) {
                 break;
             }
-            const std::string current = *name;
-            const Entry* mine = take(*own, own_cursor, current);
+            const git_tree_entry* mine = take(own, own_cursor, first);
             bool changed = true;
             for (std::size_t p = 0; p < parents.size(); ++p) {
-                if (same_entry(take(*parents[p], cursor[p], current), mine)) {
+                if (same_entry(take(parents[p], cursor[p], first), mine)) {
                     changed = false;
                 }
             }
             if (changed) {
-                record_entry(node, snapshot, current, mine, history);
+                record_entry(node, snapshot, git_tree_entry_name(first), mine, history);
             }
         }
     }
 
-    static const Entry* take(const Entries& list, std::size_t& cursor, const std::string& name) {
-        if (cursor < list.size() && list[cursor].name == name) {
-            return &list[cursor++];
+    /// The entry at `cursor` if it sorts equal to `name`, advancing past it.
+    static const git_tree_entry* take(const SharedTree& tree, std::size_t& cursor,
+                                      const git_tree_entry* name) {
+        const git_tree_entry* entry = entry_at(tree, cursor);
+        if (entry && git_tree_entry_cmp(entry, name) == 0) {
+            ++cursor;
+            return entry;
         }
         return nullptr;
     }
 
-    void record_entry(const Node& node, std::uint32_t snapshot, const std::string& name,
-                      const Entry* entry, History& history) {
-        if (entry && !is_regular_file(entry->mode)) {
+    void record_entry(const Node& node, std::uint32_t snapshot, std::string_view name,
+                      const git_tree_entry* entry, History& history) {
+        const git_filemode_t mode = entry ? git_tree_entry_filemode_raw(entry) : git_filemode_t{};
+        if (entry && !is_regular_file(mode)) {
             history.skipped.push_back(
-                {node.id, fmt::format("{}/{}", m_dir, name), entry_kind(entry->mode)});
+                {node.id, fmt::format("{}/{}", m_dir, name), entry_kind(mode)});
         }
-        const bool file = entry && is_regular_file(entry->mode);
+        const bool file = entry && is_regular_file(mode);
         auto found = history.playlists.find(name);
         const bool present = found != history.playlists.end() && found->second.back().blob;
         if (!file && !present) {
             return; // a non-file appeared or changed where there was no file
         }
-        auto& versions = found != history.playlists.end() ? found->second : history.playlists[name];
-        versions.push_back({snapshot, file ? std::optional(entry->id) : std::nullopt});
+        auto& versions =
+            found != history.playlists.end() ? found->second : history.playlists[std::string(name)];
+        versions.push_back(
+            {snapshot, file ? std::optional(*git_tree_entry_id(entry)) : std::nullopt});
     }
 
     git_repository* m_repo;
@@ -311,8 +308,7 @@ class Walker {
     std::unordered_set<git_oid, git::OidHash, git::OidEqual> m_shallow;
     std::vector<Node> m_nodes;
     std::unordered_map<git_oid, std::uint32_t, git::OidHash, git::OidEqual> m_index;
-    std::unordered_map<git_oid, std::shared_ptr<const Entries>, git::OidHash, git::OidEqual>
-        m_entries;
+    std::unordered_map<git_oid, SharedTree, git::OidHash, git::OidEqual> m_trees;
 };
 
 } // namespace

@@ -46,7 +46,9 @@ TrackLine split_track_line(std::string_view line, std::uint32_t line_number);
 ///   visitor.track(line, number)        a line with two separators, anywhere
 ///   visitor.stray(line, number)        a non-blank, non-track line after the first track
 /// It never fails and never drops a track line; a line's trailing carriage return is not
-/// part of the line. Returns the number of lines.
+/// part of the line. A visitor may also have `bool known_track(line)`, asked first: true
+/// spares checking the line's shape (it must only say so of lines known to be tracks).
+/// Returns the number of lines.
 template <typename Visitor>
 std::uint32_t scan_plain_file(std::string_view content, Visitor& visitor) {
     std::uint32_t number = 0;
@@ -59,7 +61,11 @@ std::uint32_t scan_plain_file(std::string_view content, Visitor& visitor) {
             line.remove_suffix(1);
         }
         ++number;
-        if (is_track_line(line)) {
+        bool track = false;
+        if constexpr (requires { visitor.known_track(line); }) {
+            track = visitor.known_track(line);
+        }
+        if (track || is_track_line(line)) {
             seen_track = true;
             visitor.track(line, number);
         } else if (number == 1) {

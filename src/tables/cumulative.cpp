@@ -3,32 +3,44 @@
 #include "plain/plain_file.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace gh::tables {
+
+namespace {
+
+/// How far ahead in the previous version a line looks for its match: a few removed lines
+/// in a row are stepped over; anything else is found by lookup.
+constexpr std::size_t k_lookahead = 4;
+
+} // namespace
 
 /// Receives one version's lines from plain::scan_plain_file.
 struct TableBuilder::Seen {
     TableBuilder& builder;
-    std::uint32_t snapshot;
-    std::int32_t day;
     std::vector<std::string_view> header_lines{};
     bool has_name = false;
     std::string_view name_line{};
 
+    bool known_track(std::string_view line) { return builder.match_previous(line); }
     void name(std::string_view line) {
         has_name = true;
         name_line = line;
     }
     void header(std::string_view line) { header_lines.push_back(line); }
     void track(std::string_view line, std::uint32_t) {
-        const auto [row, exact] = builder.row_for(line);
-        builder.see(row, *exact, snapshot, day);
+        const auto matched = std::exchange(builder.m_matched_row, std::nullopt);
+        if (matched && !builder.m_state.rows[*matched].several_lines) {
+            builder.see(*matched, line);
+        } else {
+            builder.see_changed(line);
+        }
     }
     void stray(std::string_view, std::uint32_t number) {
         auto& table = builder.m_state.table;
         ++table.stray_lines;
         if (!table.first_stray) {
-            table.first_stray = {snapshot, number};
+            table.first_stray = {builder.m_snapshot, number};
         }
     }
 };
@@ -40,70 +52,103 @@ TableBuilder::TableBuilder(std::string id, plain::KeyMode key_mode) : m_key_mode
 TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
     TableBuilder builder(state.table.id, key_mode);
     builder.m_state = std::move(state);
-    const auto rows = builder.m_state.rows.size();
-    builder.m_display.assign(rows, nullptr);
-    builder.m_seen_in.assign(rows, 0);
-    for (std::uint32_t row = 0; row < rows; ++row) {
-        if (builder.m_state.rows[row].present) {
-            builder.m_present.push_back(row);
-            builder.m_seen_in[row] = builder.m_state.table.versions;
-        }
-    }
+    builder.m_display.assign(builder.m_state.rows.size(), nullptr);
+    builder.m_seen_in.assign(builder.m_state.rows.size(), 0);
+    builder.m_previous_known = false;
     return builder;
 }
 
-std::pair<std::uint32_t, const std::string*> TableBuilder::row_for(std::string_view line) {
-    if (const auto found = m_lines.find(line); found != m_lines.end()) {
-        return {found->second, &found->first};
-    }
-    auto& rows = m_state.table.rows;
-    if (m_keys.size() != rows.size()) { // first use, or restored from a saved state
-        m_keys.clear();
-        for (std::uint32_t row = 0; row < rows.size(); ++row) {
-            m_keys.emplace(rows[row].key, row);
+bool TableBuilder::match_previous(std::string_view line) {
+    const std::size_t end = std::min(m_previous.size(), m_cursor + 1 + k_lookahead);
+    for (std::size_t at = m_cursor; at < end; ++at) {
+        if (m_previous[at].text == line) {
+            for (std::size_t skipped = m_cursor; skipped < at; ++skipped) {
+                m_unmatched.push_back(m_previous[skipped].row);
+            }
+            m_cursor = at + 1;
+            m_matched_row = m_previous[at].row;
+            return true;
         }
     }
-    std::string key = plain::track_key(line, m_key_mode);
-    auto [found, inserted] =
-        m_keys.try_emplace(std::move(key), static_cast<std::uint32_t>(rows.size()));
-    if (inserted) {
-        TrackRow row;
-        row.key = found->first;
-        rows.push_back(std::move(row));
-        m_state.rows.push_back({});
-        m_display.push_back(nullptr);
-        m_seen_in.push_back(0);
-    }
-    const auto exact = m_lines.emplace(std::string(line), found->second).first;
-    return {exact->second, &exact->first};
+    return false;
 }
 
-void TableBuilder::see(std::uint32_t row_index, const std::string& line, std::uint32_t snapshot,
-                       std::int32_t day) {
-    TrackRow& row = m_state.table.rows[row_index];
-    RowState& state = m_state.rows[row_index];
+void TableBuilder::see_changed(std::string_view line) {
+    auto& rows = m_state.table.rows;
+    auto exact = m_lines.find(line);
+    if (exact == m_lines.end()) {
+        if (m_keys.size() != rows.size()) { // first use, or restored from a saved state
+            m_keys.clear();
+            for (std::uint32_t row = 0; row < rows.size(); ++row) {
+                m_keys.emplace(rows[row].key, row);
+            }
+        }
+        auto [keyed, inserted] = m_keys.try_emplace(plain::track_key(line, m_key_mode),
+                                                    static_cast<std::uint32_t>(rows.size()));
+        if (inserted) {
+            TrackRow row;
+            row.key = keyed->first;
+            rows.push_back(std::move(row));
+            m_state.rows.push_back({});
+            m_display.push_back(nullptr);
+            m_seen_in.push_back(0);
+        }
+        exact = m_lines.emplace(std::string(line), keyed->second).first;
+    }
+    const std::uint32_t row = exact->second;
+    // The last line with this key, in file order, of the latest version is the one shown.
+    if (m_display[row] != &exact->first) {
+        m_state.rows[row].several_lines = m_state.rows[row].several_lines || m_display[row];
+        m_display[row] = &exact->first;
+        const plain::TrackLine fields = plain::split_track_line(line, 0);
+        rows[row].title = fields.title;
+        rows[row].artists = fields.artists;
+        rows[row].album = fields.album;
+    }
+    see(row, line);
+}
+
+void TableBuilder::see(std::uint32_t row_index, std::string_view line) {
     if (m_seen_in[row_index] != m_state.table.versions) {
         m_seen_in[row_index] = m_state.table.versions;
+        RowState& state = m_state.rows[row_index];
         if (!state.present) {
             // New, or re-added after removal: a new stint (added stays as it was).
+            TrackRow& row = m_state.table.rows[row_index];
             if (row.stints == 0) {
-                row.added = snapshot;
+                row.added = m_snapshot;
             }
             row.removed.reset();
             ++row.stints;
-            state.stint_start = day;
+            state.stint_start = m_day;
             state.present = true;
         }
-        m_present.push_back(row_index);
-        row.last_seen = snapshot;
     }
-    // The latest line with this key, in file order, is the one shown.
-    if (m_display[row_index] != &line) {
-        m_display[row_index] = &line;
-        const plain::TrackLine fields = plain::split_track_line(line, 0);
-        row.title = fields.title;
-        row.artists = fields.artists;
-        row.album = fields.album;
+    m_current.push_back({line, row_index});
+}
+
+void TableBuilder::remove_unseen(std::int32_t day) {
+    if (!m_previous_known) {
+        // Restored from a saved state: every present row may be gone.
+        for (std::uint32_t row = 0; row < m_state.rows.size(); ++row) {
+            if (m_state.rows[row].present) {
+                m_unmatched.push_back(row);
+            }
+        }
+        m_previous_known = true;
+    }
+    for (std::size_t at = m_cursor; at < m_previous.size(); ++at) {
+        m_unmatched.push_back(m_previous[at].row);
+    }
+    for (const std::uint32_t row : m_unmatched) {
+        RowState& state = m_state.rows[row];
+        if (state.present && m_seen_in[row] != m_state.table.versions) {
+            TrackRow& track = m_state.table.rows[row];
+            track.removed = m_snapshot;
+            track.last_seen = m_state.last_snapshot; // the previous version had it
+            track.days_present += day - state.stint_start;
+            state.present = false;
+        }
     }
 }
 
@@ -111,10 +156,13 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
                          std::optional<std::string_view> content) {
     auto& table = m_state.table;
     ++table.versions;
-    std::vector<std::uint32_t> previous;
-    previous.swap(m_present);
+    m_snapshot = snapshot;
+    m_day = day;
+    m_current.clear();
+    m_unmatched.clear();
+    m_cursor = 0;
     if (content) {
-        Seen seen{*this, snapshot, day};
+        Seen seen{*this};
         plain::scan_plain_file(*content, seen);
         plain::trim_blank_tail(seen.header_lines);
         table.name = seen.has_name ? std::string(seen.name_line) : std::string();
@@ -124,26 +172,30 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
             table.description += seen.header_lines[i];
         }
     }
-    for (const std::uint32_t row : previous) {
-        if (m_seen_in[row] != table.versions) {
-            table.rows[row].removed = snapshot;
-            table.rows[row].days_present += day - m_state.rows[row].stint_start;
-            m_state.rows[row].present = false;
-        }
-    }
+    remove_unseen(day);
+    m_previous.swap(m_current);
+    m_state.last_snapshot = snapshot;
     table.deleted = !content.has_value();
 }
 
-PlaylistTable TableBuilder::table(std::int32_t tip_day) const {
-    PlaylistTable table = m_state.table;
+PlaylistTable TableBuilder::finish(PlaylistTable table, const State& state, std::int32_t tip_day) {
     for (std::uint32_t row = 0; row < table.rows.size(); ++row) {
-        if (m_state.rows[row].present) {
-            table.rows[row].days_present += tip_day - m_state.rows[row].stint_start;
+        if (state.rows[row].present) {
+            table.rows[row].last_seen = state.last_snapshot;
+            table.rows[row].days_present += tip_day - state.rows[row].stint_start;
         }
     }
     std::sort(table.rows.begin(), table.rows.end(),
               [](const TrackRow& a, const TrackRow& b) { return a.key < b.key; });
     return table;
+}
+
+PlaylistTable TableBuilder::table(std::int32_t tip_day) const {
+    return finish(m_state.table, m_state, tip_day);
+}
+
+PlaylistTable TableBuilder::release_table(std::int32_t tip_day) && {
+    return finish(std::move(m_state.table), m_state, tip_day);
 }
 
 } // namespace gh::tables

@@ -58,6 +58,11 @@ struct TextHash {
 /// be read at any point, so a later run can continue from a saved builder (the cache).
 /// The rules are SPEC "Semantics": a deletion is a version with no tracks, so a deleted
 /// playlist's present tracks are removed on the deletion date and return as a new stint.
+///
+/// Consecutive versions of a playlist share almost all their lines, in the same order,
+/// so each version is compared line by line with the previous one: an unchanged line
+/// costs a comparison, and only changed lines are looked up, keyed and counted. The work
+/// per version is a scan of the file plus what changed, not the size of the table.
 class TableBuilder {
   public:
     TableBuilder(std::string id, plain::KeyMode key_mode);
@@ -67,11 +72,14 @@ class TableBuilder {
     TableBuilder(const TableBuilder&) = delete;
     TableBuilder& operator=(const TableBuilder&) = delete;
 
-    /// Applies the next version: the file's bytes, or nothing when it was deleted.
+    /// Applies the next version: the file's bytes, or nothing when it was deleted. The
+    /// bytes must stay valid until the next call (they are compared with the next version).
     void apply(std::uint32_t snapshot, std::int32_t day, std::optional<std::string_view> content);
 
     /// The table as of a revision on `tip_day`, which ends the stints still open.
     PlaylistTable table(std::int32_t tip_day) const;
+    /// The same, without a copy; the builder is spent.
+    PlaylistTable release_table(std::int32_t tip_day) &&;
 
     const std::string& id() const { return m_state.table.id; }
     std::uint32_t versions() const { return m_state.table.versions; }
@@ -80,33 +88,57 @@ class TableBuilder {
     struct RowState {
         std::int32_t stint_start = 0;
         bool present = false;
+        /// Shown from two different lines at some point (say "Song" and "SONG"): its title
+        /// must then be re-derived whenever it is seen, not only when its line changes.
+        bool several_lines = false;
     };
 
-    /// The builder's whole state, for saving and restoring (see cache/).
+    /// The builder's whole state, for saving and restoring (see cache/). While a row is
+    /// present its `last_seen` is `last_snapshot`, the snapshot of the latest version.
     struct State {
         PlaylistTable table;
         std::vector<RowState> rows;
+        std::uint32_t last_snapshot = 0;
     };
     const State& state() const { return m_state; }
     static TableBuilder restore(State state, plain::KeyMode key_mode);
 
   private:
-    struct Seen; // the per-version scan of a file
-    /// The row of a track line, and the line as kept in m_lines.
-    std::pair<std::uint32_t, const std::string*> row_for(std::string_view line);
-    void see(std::uint32_t row, const std::string& line, std::uint32_t snapshot, std::int32_t day);
+    struct Seen; // receives one version's lines
+    /// A track line of the previous version and its row.
+    struct KnownLine {
+        std::string_view text;
+        std::uint32_t row;
+    };
+
+    bool match_previous(std::string_view line);
+    void see_changed(std::string_view line);
+    void see(std::uint32_t row, std::string_view line);
+    void remove_unseen(std::int32_t day);
+    static PlaylistTable finish(PlaylistTable table, const State& state, std::int32_t tip_day);
 
     State m_state;
     plain::KeyMode m_key_mode;
-    /// Exact line -> row: most lines recur in every version, and this spares lowercasing.
+    /// Exact line -> row, for lines that differ from the previous version's.
     std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> m_lines;
     /// Key -> row, built when first needed (a restored builder may never need it).
     std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> m_keys;
     /// The exact line each row's title, artists and album were taken from.
     std::vector<const std::string*> m_display;
-    /// The version count at which each row was last seen, to tell duplicates and removals.
+    /// The version count at which each row was last seen.
     std::vector<std::uint32_t> m_seen_in;
-    std::vector<std::uint32_t> m_present;
+    /// The previous version's track lines, in file order, and how far this version has
+    /// matched them; `m_previous_known` is false after a restore (no bytes to compare).
+    std::vector<KnownLine> m_previous;
+    std::vector<KnownLine> m_current;
+    std::size_t m_cursor = 0;
+    bool m_previous_known = true;
+    std::optional<std::uint32_t> m_matched_row;
+    /// The version being applied.
+    std::uint32_t m_snapshot = 0;
+    std::int32_t m_day = 0;
+    /// Rows of previous lines that this version did not match: they may be gone.
+    std::vector<std::uint32_t> m_unmatched;
 };
 
 } // namespace gh::tables

@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <unistd.h>
 
@@ -43,6 +44,24 @@ void write_stdout(std::string_view text) {
         std::fflush(stdout) != 0) {
         fail("cannot write to standard output: {}", std::strerror(errno));
     }
+}
+
+} // namespace gh
+
+namespace gh {
+
+PhaseTimer::PhaseTimer()
+    : m_enabled(std::getenv("GH_ANALYZE_TIMING") != nullptr),
+      m_start(std::chrono::steady_clock::now()) {}
+
+void PhaseTimer::lap(std::string_view phase) {
+    if (!m_enabled) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    fmt::print(stderr, "gh-analyze: timing: {:<12} {:8.1f} ms\n", phase,
+               std::chrono::duration<double, std::milli>(now - m_start).count());
+    m_start = now;
 }
 
 } // namespace gh

@@ -45,3 +45,20 @@ class Progress {
 void write_stdout(std::string_view text);
 
 } // namespace gh
+
+namespace gh {
+
+/// Prints how long each phase took on stderr when GH_ANALYZE_TIMING is set: for
+/// profiling and benchmarks, silent otherwise.
+class PhaseTimer {
+public:
+    PhaseTimer();
+    /// Ends the current phase, naming it.
+    void lap(std::string_view phase);
+
+private:
+    bool m_enabled;
+    std::chrono::steady_clock::time_point m_start;
+};
+
+} // namespace gh

@@ -1,6 +1,7 @@
 #include "writers/table_writer.hpp"
 
 #include <array>
+#include <charconv>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -22,12 +23,27 @@ constexpr std::array k_columns{"playlist",
                                "stints",
                                "days_present"};
 
-/// The values of one row, in k_columns order.
-std::array<std::string, k_columns.size()> row_fields(const tables::PlaylistTable& table,
-                                                     const tables::TrackRow& row,
-                                                     const SnapshotLabels& labels) {
-    const auto removed_date = row.removed ? labels.dates.at(*row.removed) : std::string();
-    const auto removed_commit = row.removed ? labels.commits.at(*row.removed) : std::string();
+/// Room for the text of a row's two numbers.
+struct NumberText {
+    std::array<char, 24> stints{};
+    std::array<char, 24> days{};
+};
+
+std::string_view number(std::array<char, 24>& buffer, std::int64_t value) {
+    const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value).ptr;
+    return {buffer.data(), static_cast<std::size_t>(end - buffer.data())};
+}
+
+/// The values of one row, in k_columns order, as views (no copies: there are many rows).
+std::array<std::string_view, k_columns.size()> row_fields(const tables::PlaylistTable& table,
+                                                          const tables::TrackRow& row,
+                                                          const SnapshotLabels& labels,
+                                                          NumberText& numbers) {
+    // Views of the labels themselves: a conditional of string and "" would make a temporary.
+    const std::string_view removed_date =
+        row.removed ? std::string_view(labels.dates.at(*row.removed)) : std::string_view();
+    const std::string_view removed_commit =
+        row.removed ? std::string_view(labels.commits.at(*row.removed)) : std::string_view();
     return {table.id,
             row.title,
             row.artists,
@@ -39,30 +55,72 @@ std::array<std::string, k_columns.size()> row_fields(const tables::PlaylistTable
             labels.commits.at(row.last_seen),
             removed_date,
             removed_commit,
-            std::to_string(row.stints),
-            std::to_string(row.days_present)};
+            number(numbers.stints, row.stints),
+            number(numbers.days, row.days_present)};
 }
 
-template <typename Field>
+void append_csv(std::string& out, std::string_view text) {
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+        out += text;
+        return;
+    }
+    out += '"';
+    for (const char c : text) {
+        out += c;
+        if (c == '"') {
+            out += '"';
+        }
+    }
+    out += '"';
+}
+
+void append_tsv(std::string& out, std::string_view text) {
+    if (text.find_first_of("\\\t\r\n") == std::string_view::npos) {
+        out += text;
+        return;
+    }
+    for (const char c : text) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+
+template <typename Append>
 std::string render_delimited(const std::vector<const tables::PlaylistTable*>& tables,
                              const SnapshotLabels& labels, char delimiter, std::string_view eol,
-                             Field field) {
+                             Append append) {
     std::string out;
     const auto append_line = [&](const auto& values) {
         bool first = true;
-        for (const auto& value : values) {
+        for (const std::string_view value : values) {
             if (!first) {
                 out += delimiter;
             }
             first = false;
-            out += field(value);
+            append(out, value);
         }
         out += eol;
     };
     append_line(k_columns);
+    NumberText numbers;
     for (const auto* table : tables) {
+        out.reserve(out.size() + table->rows.size() * 200);
         for (const auto& row : table->rows) {
-            append_line(row_fields(*table, row, labels));
+            append_line(row_fields(*table, row, labels, numbers));
         }
     }
     return out;
@@ -72,7 +130,8 @@ nlohmann::ordered_json table_json(const tables::PlaylistTable& table,
                                   const SnapshotLabels& labels) {
     nlohmann::ordered_json tracks = nlohmann::ordered_json::array();
     for (const auto& row : table.rows) {
-        const auto fields = row_fields(table, row, labels);
+        NumberText numbers;
+        const auto fields = row_fields(table, row, labels, numbers);
         nlohmann::ordered_json track;
         for (std::size_t i = 1; i < k_columns.size(); ++i) {
             track[k_columns[i]] = fields[i];
@@ -195,41 +254,14 @@ std::string escape_markdown(std::string_view text) {
 }
 
 std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-        return std::string(text);
-    }
-    std::string out = "\"";
-    for (const char c : text) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    out += '"';
+    std::string out;
+    append_csv(out, text);
     return out;
 }
 
 std::string tsv_field(std::string_view text) {
     std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        default:
-            out += c;
-        }
-    }
+    append_tsv(out, text);
     return out;
 }
 
@@ -237,11 +269,9 @@ std::string render(const std::vector<const tables::PlaylistTable*>& tables,
                    const SnapshotLabels& labels, Format format, const MarkdownLinks& links) {
     switch (format) {
     case Format::csv:
-        return render_delimited(tables, labels, ',', "\r\n",
-                                [](std::string_view value) { return csv_field(value); });
+        return render_delimited(tables, labels, ',', "\r\n", append_csv);
     case Format::tsv:
-        return render_delimited(tables, labels, '\t', "\n",
-                                [](std::string_view value) { return tsv_field(value); });
+        return render_delimited(tables, labels, '\t', "\n", append_tsv);
     case Format::json:
         return render_json(tables, labels);
     case Format::markdown:
