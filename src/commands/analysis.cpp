@@ -9,6 +9,7 @@
 #include <iostream>
 #include <numeric>
 #include <thread>
+#include <unordered_map>
 
 namespace po = boost::program_options;
 
@@ -32,6 +33,9 @@ void add_history_options(po::options_description& options, HistoryOptions& value
     option("quiet,q", po::bool_switch(&values.quiet), "no progress display");
     option("jobs,j", po::value(&values.jobs)->value_name("N"),
            "threads that build tables (default: one per processor)");
+    option("no-cache",
+           po::bool_switch()->notifier([&values](bool off) { values.use_cache = !off; }),
+           "neither read nor update the cache under <git-dir>/gh-analyze/");
     option("verify-objects", po::bool_switch(&values.verify_objects),
            "re-hash every object read and compare it with its id (slower; git does not)");
 }
@@ -112,6 +116,36 @@ void report_skipped(const history::History& history, const std::vector<std::stri
     }
 }
 
+/// The history continued from the cache, or an empty history (and no restored builders)
+/// when the cache is absent or cannot be continued, which is said on stderr.
+history::History continue_from_cache(Analysis& analysis, const git_commit* tip,
+                                     const HistoryOptions& options,
+                                     const history::ProgressFn& report) {
+    std::string why_not;
+    auto saved = analysis.cache->load(why_not);
+    if (!why_not.empty()) {
+        warn("{}: rebuilding from scratch", why_not);
+    }
+    if (!saved) {
+        return {};
+    }
+    try {
+        auto history =
+            history::extend_history(analysis.repo.get(), tip, std::move(saved->history), report);
+        for (auto& state : saved->builders) {
+            const std::string id = state.table.id;
+            analysis.restored.emplace(id, std::move(state));
+        }
+        return history;
+    } catch (const history::NotAnExtension& error) {
+        if (!options.quiet) {
+            note("the cache does not lead to '{}' ({}): rebuilding from scratch", options.rev,
+                 error.what());
+        }
+        return {};
+    }
+}
+
 } // namespace
 
 Analysis analyse(const HistoryOptions& options) {
@@ -125,11 +159,18 @@ Analysis analyse(const HistoryOptions& options) {
     const git::Commit tip = git::resolve_commit(analysis.repo.get(), options.rev);
 
     Progress progress(!options.quiet);
-    analysis.history =
-        history::walk_history(analysis.repo.get(), tip.get(), dir,
-                              [&](std::string_view stage, std::size_t done, std::size_t total) {
-                                  progress.update(stage, done, total);
-                              });
+    const history::ProgressFn report = [&](std::string_view stage, std::size_t done,
+                                           std::size_t total) {
+        progress.update(stage, done, total);
+    };
+    if (options.use_cache) {
+        analysis.cache = std::make_unique<cache::Cache>(
+            git::git_directory(analysis.repo.get()), cache::Settings{dir, options.key, options.tz});
+        analysis.history = continue_from_cache(analysis, tip.get(), options, report);
+    }
+    if (analysis.history.snapshots.empty()) {
+        analysis.history = history::walk_history(analysis.repo.get(), tip.get(), dir, report);
+    }
     progress.clear();
     report_skipped(analysis.history, options.playlists);
     if (analysis.history.snapshots.empty()) {
@@ -196,18 +237,20 @@ class BlobReader {
     int m_current = 0;
 };
 
-/// Builds one playlist's table from its versions.
-tables::TableBuilder build_one(const std::string& id, const Analysis& analysis,
+/// Continues a playlist's table with the versions it has not seen yet (all of them for
+/// a new builder).
+tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& analysis,
                                BlobReader& reader) {
-    tables::TableBuilder builder(id, analysis.key_mode);
-    for (const history::Version& version : analysis.history.playlists.find(id)->second) {
+    const auto& versions = analysis.history.playlists.find(builder.id())->second;
+    for (std::size_t v = builder.versions(); v < versions.size(); ++v) {
+        const history::Version& version = versions[v];
         const std::int32_t day = analysis.calendar.snapshot_days.at(version.snapshot);
         if (!version.blob) {
             builder.apply(version.snapshot, day, std::nullopt);
             continue;
         }
         builder.apply(version.snapshot, day,
-                      reader.read(*version.blob, analysis.history, id, version.snapshot));
+                      reader.read(*version.blob, analysis.history, builder.id(), version.snapshot));
     }
     return builder;
 }
@@ -219,15 +262,38 @@ unsigned thread_count(unsigned requested, std::size_t work) {
 
 } // namespace
 
-std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
-                                               const HistoryOptions& options, bool& complete) {
-    // Longest histories first, so that no thread is left with a long one at the end.
-    std::vector<std::size_t> order(analysis.selected.size());
+std::vector<tables::TableBuilder> build_tables(Analysis& analysis, const HistoryOptions& options,
+                                               bool& complete) {
+    // With a cache every playlist is kept up to date; otherwise only those asked for.
+    std::vector<tables::TableBuilder> pending;
+    if (analysis.cache) {
+        for (const auto& [id, versions] : analysis.history.playlists) {
+            auto restored = analysis.restored.find(id);
+            if (restored != analysis.restored.end()) {
+                pending.push_back(
+                    tables::TableBuilder::restore(std::move(restored->second), analysis.key_mode));
+            } else {
+                pending.emplace_back(id, analysis.key_mode);
+            }
+        }
+        analysis.restored.clear();
+    } else {
+        for (const auto& id : analysis.selected) {
+            pending.emplace_back(id, analysis.key_mode);
+        }
+    }
+    std::vector<std::string> ids;
+    for (const auto& builder : pending) {
+        ids.push_back(builder.id());
+    }
+    const auto remaining = [&](std::size_t i) {
+        return analysis.history.playlists.find(ids[i])->second.size() - pending[i].versions();
+    };
+    // Most work first, so that no thread is left with a long history at the end.
+    std::vector<std::size_t> order(pending.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return analysis.history.playlists.find(analysis.selected[a])->second.size() >
-               analysis.history.playlists.find(analysis.selected[b])->second.size();
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return remaining(a) > remaining(b); });
     std::vector<std::optional<tables::TableBuilder>> built(order.size());
     std::vector<std::string> errors(order.size());
     std::atomic<std::size_t> next{0};
@@ -237,12 +303,14 @@ std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
     const auto work = [&](bool main_thread) {
         std::optional<BlobReader> reader;
         for (std::size_t i; (i = next++) < order.size();) {
-            const std::string& id = analysis.selected[order[i]];
             try {
-                if (!reader) {
+                if (remaining(order[i]) > 0 && !reader) {
                     reader.emplace(analysis.repo.get());
                 }
-                built[order[i]].emplace(build_one(id, analysis, *reader));
+                built[order[i]].emplace(
+                    remaining(order[i]) > 0
+                        ? build_one(std::move(pending[order[i]]), analysis, *reader)
+                        : std::move(pending[order[i]]));
             } catch (const std::exception& error) {
                 errors[order[i]] = error.what();
             }
@@ -262,17 +330,29 @@ std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
         thread.join();
     }
     progress.clear();
-    std::vector<tables::TableBuilder> builders;
-    builders.reserve(built.size());
+    std::vector<const tables::TableBuilder*> all;
     for (std::size_t i = 0; i < built.size(); ++i) {
         if (built[i]) {
-            builders.push_back(std::move(*built[i]));
+            all.push_back(&*built[i]);
         } else {
-            warn("skipping playlist {}: {}", analysis.selected[i], errors[i]);
+            warn("skipping playlist {}: {}", ids[i], errors[i]);
             complete = false;
         }
     }
-    return builders;
+    if (analysis.cache && complete) {
+        analysis.cache->save(analysis.history, all);
+    }
+    std::unordered_map<std::string_view, std::size_t> index;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        index.emplace(ids[i], i);
+    }
+    std::vector<tables::TableBuilder> selected;
+    for (const auto& id : analysis.selected) {
+        if (const auto found = index.find(id); found != index.end() && built[found->second]) {
+            selected.push_back(std::move(*built[found->second]));
+        }
+    }
+    return selected;
 }
 
 std::vector<tables::PlaylistTable> tables_at_tip(std::vector<tables::TableBuilder>&& builders,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cache/cache.hpp"
 #include "git/handles.hpp"
 #include "history/history.hpp"
 #include "plain/track_key.hpp"
@@ -7,6 +8,8 @@
 #include "writers/table_writer.hpp"
 
 #include <boost/program_options.hpp>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,7 @@ struct HistoryOptions {
     bool quiet = false;
     unsigned jobs = 0; ///< 0: one per processor
     bool verify_objects = false;
+    bool use_cache = true;
 };
 
 /// Adds --repo, --rev, --dir, --playlist, --tz, --key and --quiet to `options`.
@@ -49,6 +53,9 @@ struct Analysis {
     plain::KeyMode key_mode = plain::KeyMode::line;
     /// The playlists to report: those asked for, or every one in the history.
     std::vector<std::string> selected;
+    /// The cache (held locked until the analysis ends) and the builders it restored.
+    std::unique_ptr<cache::Cache> cache;
+    std::map<std::string, tables::TableBuilder::State, std::less<>> restored;
 };
 
 /// Opens the repository, walks the history of --dir from --rev and reports on stderr
@@ -56,10 +63,12 @@ struct Analysis {
 Analysis analyse(const HistoryOptions& options);
 
 /// Builds the tables of the selected playlists on `jobs` threads (each playlist on one;
-/// the result does not depend on how many). A playlist whose data cannot be read is
-/// reported and left out; `complete` becomes false then.
-std::vector<tables::TableBuilder> build_tables(const Analysis& analysis,
-                                               const HistoryOptions& options, bool& complete);
+/// the result does not depend on how many), continuing the builders the cache restored.
+/// With a cache, every playlist is built and the cache is updated. A playlist whose data
+/// cannot be read is reported and left out; `complete` becomes false then (and the cache
+/// is left as it was).
+std::vector<tables::TableBuilder> build_tables(Analysis& analysis, const HistoryOptions& options,
+                                               bool& complete);
 
 /// The tables as of the analysed revision; the builders are spent.
 std::vector<tables::PlaylistTable> tables_at_tip(std::vector<tables::TableBuilder>&& builders,

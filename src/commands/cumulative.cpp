@@ -106,7 +106,7 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
     }
 
     PhaseTimer timer;
-    const Analysis analysis = analyse(options.history);
+    Analysis analysis = analyse(options.history);
     timer.lap("walk");
     if (options.out.empty() && *format == writers::Format::markdown &&
         analysis.selected.size() != 1) {

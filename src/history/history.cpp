@@ -93,15 +93,27 @@ class Walker {
     Walker(git_repository* repo, std::string_view dir, const ProgressFn& progress)
         : m_repo(repo), m_dir(dir), m_progress(progress), m_shallow(shallow_commits(repo)) {}
 
-    History run(const git_commit* tip) {
+    History run(const git_commit* tip, std::optional<History> previous) {
         History history;
+        if (previous) {
+            history = std::move(*previous);
+            m_boundary = history.tip;
+            m_known.insert(history.commits.begin(), history.commits.end());
+            if (git_oid_equal(&history.tip, git_commit_id(tip))) {
+                return history; // nothing new
+            }
+        }
         history.tip = *git_commit_id(tip);
         history.tip_time = git_commit_time(tip);
         history.dir = m_dir;
         discover(history);
+        if (m_boundary && !m_boundary_reached) {
+            throw NotAnExtension(
+                fmt::format("commit {} is not in the history of {}", *m_boundary, history.tip));
+        }
         const auto order = date_order();
         record_snapshots(order, history);
-        history.commits_walked = order.size();
+        history.commits_walked += order.size() - (m_boundary ? 1 : 0);
         return history;
     }
 
@@ -137,6 +149,16 @@ class Walker {
             stack.pop_back();
             if (m_shallow.contains(m_nodes[current].id)) {
                 history.shallow_boundary.push_back(m_nodes[current].id);
+            }
+            if (m_boundary && git_oid_equal(&*m_boundary, &m_nodes[current].id)) {
+                m_boundary_reached = true; // the walked history continues from here
+                m_nodes[current].parent_ids.clear();
+                continue;
+            }
+            if (m_known.contains(m_nodes[current].id)) {
+                throw NotAnExtension(fmt::format("commit {} reaches the earlier history without "
+                                                 "passing through its tip {}",
+                                                 m_nodes[current].id, *m_boundary));
             }
             std::vector<std::uint32_t> parents;
             for (const git_oid& parent_id : std::vector(m_nodes[current].parent_ids)) {
@@ -228,6 +250,10 @@ class Walker {
                 m_progress("comparing trees", done, order.size());
             }
             const Node& node = m_nodes[index];
+            if (m_boundary && git_oid_equal(&*m_boundary, &node.id)) {
+                continue; // walked before
+            }
+            history.commits.push_back(node.id);
             if (!node.snapshot) {
                 continue;
             }
@@ -309,13 +335,23 @@ class Walker {
     std::vector<Node> m_nodes;
     std::unordered_map<git_oid, std::uint32_t, git::OidHash, git::OidEqual> m_index;
     std::unordered_map<git_oid, SharedTree, git::OidHash, git::OidEqual> m_trees;
+    /// When extending an earlier history: its tip, and every commit it had.
+    std::optional<git_oid> m_boundary;
+    bool m_boundary_reached = false;
+    std::unordered_set<git_oid, git::OidHash, git::OidEqual> m_known;
 };
 
 } // namespace
 
 History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
                      const ProgressFn& progress) {
-    return Walker(repo, dir, progress).run(tip);
+    return Walker(repo, dir, progress).run(tip, std::nullopt);
+}
+
+History extend_history(git_repository* repo, const git_commit* tip, History previous,
+                       const ProgressFn& progress) {
+    const std::string dir = previous.dir;
+    return Walker(repo, dir, progress).run(tip, std::move(previous));
 }
 
 } // namespace gh::history

@@ -5,6 +5,7 @@
 #include <git2.h>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,8 @@ struct History {
     /// Each playlist's versions in snapshot order, by playlist id (the file name).
     std::map<std::string, std::vector<Version>, std::less<>> playlists;
     std::vector<SkippedEntry> skipped;
+    /// Every commit of the simplified history, in the order of `snapshots`.
+    std::vector<git_oid> commits;
     std::size_t commits_walked = 0;
     /// Commits whose parents are missing because the repository is a shallow clone.
     std::vector<git_oid> shallow_boundary;
@@ -56,5 +59,20 @@ using ProgressFn = std::function<void(std::string_view, std::size_t, std::size_t
 /// commit or tree: a truncated history would silently produce wrong tables.
 History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
                      const ProgressFn& progress = {});
+
+/// The new revision does not simply extend a history walked before: its simplified
+/// history does not pass through the earlier tip, or reaches earlier commits another way
+/// (history rewritten, an older revision, a merge of a branch that forked before the tip).
+class NotAnExtension : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Continues `previous` (walked from an ancestor of `tip` with the same `dir`) with the
+/// commits after it. The result equals a full walk from `tip`: the new commits all come
+/// after the old ones in `git log --date-order` when every path from `tip` into the old
+/// history passes through its tip, which is checked (NotAnExtension otherwise).
+History extend_history(git_repository* repo, const git_commit* tip, History previous,
+                       const ProgressFn& progress = {});
 
 } // namespace gh::history

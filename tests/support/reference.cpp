@@ -239,7 +239,8 @@ std::vector<FlatRow> engine_rows(const std::filesystem::path& repo, const std::s
     options.rev = rev;
     options.dir = dir;
     options.quiet = true;
-    const auto analysis = commands::analyse(options);
+    options.use_cache = false;
+    auto analysis = commands::analyse(options);
     bool complete = true;
     const auto tables =
         commands::tables_at_tip(commands::build_tables(analysis, options, complete), analysis);

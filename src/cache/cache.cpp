@@ -1,0 +1,363 @@
+#include "cache/cache.hpp"
+
+#include "util/atomic_file.hpp"
+#include "util/error.hpp"
+#include "util/terminal.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace gh::cache {
+
+namespace {
+
+constexpr std::string_view k_magic = "gh-analyze cache\n";
+
+/// Detects a damaged or truncated file (not a defence against tampering): a 64-bit
+/// multiply-mix over 8-byte words, fast enough to run over the whole file every time.
+std::uint64_t checksum(std::string_view bytes) {
+    std::uint64_t hash = 0x243f6a8885a308d3ULL ^ bytes.size();
+    const auto mix = [&](std::uint64_t word) {
+        hash = (hash ^ word) * 0x9e3779b97f4a7c15ULL;
+        hash ^= hash >> 29;
+    };
+    std::size_t at = 0;
+    for (; at + 8 <= bytes.size(); at += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes.data() + at, 8);
+        mix(word);
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, bytes.data() + at, bytes.size() - at);
+    mix(tail);
+    return hash;
+}
+
+/// Appends values in a fixed little-endian layout.
+class Writer {
+  public:
+    template <typename Integer>
+    void integer(Integer value) {
+        static_assert(std::is_integral_v<Integer>);
+        for (std::size_t i = 0; i < sizeof(Integer); ++i) {
+            m_bytes += static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff);
+        }
+    }
+    void text(std::string_view value) {
+        integer<std::uint32_t>(static_cast<std::uint32_t>(value.size()));
+        m_bytes += value;
+    }
+    void oid(const git_oid& id) {
+        m_bytes.append(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
+    }
+    std::string& bytes() { return m_bytes; }
+
+  private:
+    std::string m_bytes;
+};
+
+/// Reads what Writer wrote; any read past the end means the file is damaged.
+class Reader {
+  public:
+    explicit Reader(std::string_view bytes) : m_bytes(bytes) {}
+
+    template <typename Integer>
+    Integer integer() {
+        const auto raw = take(sizeof(Integer));
+        std::uint64_t value = 0;
+        for (std::size_t i = 0; i < sizeof(Integer); ++i) {
+            value |= static_cast<std::uint64_t>(static_cast<unsigned char>(raw[i])) << (8 * i);
+        }
+        return static_cast<Integer>(value);
+    }
+    std::string text() { return std::string(take(integer<std::uint32_t>())); }
+    git_oid oid() {
+        git_oid id;
+        std::memcpy(id.id, take(GIT_OID_RAWSZ).data(), GIT_OID_RAWSZ);
+        return id;
+    }
+    /// A count of items that each take at least `item_size` bytes, checked against what is left.
+    std::uint32_t count(std::size_t item_size) {
+        const auto n = integer<std::uint32_t>();
+        if (static_cast<std::uint64_t>(n) * item_size > m_bytes.size()) {
+            throw std::runtime_error("a count larger than the file");
+        }
+        return n;
+    }
+    bool at_end() const { return m_bytes.empty(); }
+
+  private:
+    std::string_view take(std::size_t size) {
+        if (size > m_bytes.size()) {
+            throw std::runtime_error("the file ends early");
+        }
+        const auto taken = m_bytes.substr(0, size);
+        m_bytes.remove_prefix(size);
+        return taken;
+    }
+    std::string_view m_bytes;
+};
+
+void write_history(Writer& out, const history::History& history) {
+    out.oid(history.tip);
+    out.integer<std::int64_t>(history.tip_time);
+    out.text(history.dir);
+    out.integer<std::uint64_t>(history.commits_walked);
+    out.integer<std::uint32_t>(static_cast<std::uint32_t>(history.commits.size()));
+    for (const auto& id : history.commits) {
+        out.oid(id);
+    }
+    out.integer<std::uint32_t>(static_cast<std::uint32_t>(history.snapshots.size()));
+    for (const auto& snapshot : history.snapshots) {
+        out.oid(snapshot.commit);
+        out.integer<std::int64_t>(snapshot.time);
+    }
+    out.integer<std::uint32_t>(static_cast<std::uint32_t>(history.skipped.size()));
+    for (const auto& skipped : history.skipped) {
+        out.oid(skipped.commit);
+        out.text(skipped.path);
+        out.text(skipped.kind);
+    }
+    out.integer<std::uint32_t>(static_cast<std::uint32_t>(history.shallow_boundary.size()));
+    for (const auto& id : history.shallow_boundary) {
+        out.oid(id);
+    }
+    out.integer<std::uint32_t>(static_cast<std::uint32_t>(history.playlists.size()));
+    for (const auto& [id, versions] : history.playlists) {
+        out.text(id);
+        out.integer<std::uint32_t>(static_cast<std::uint32_t>(versions.size()));
+        for (const auto& version : versions) {
+            out.integer<std::uint32_t>(version.snapshot);
+            out.integer<std::uint8_t>(version.blob.has_value());
+            if (version.blob) {
+                out.oid(*version.blob);
+            }
+        }
+    }
+}
+
+history::History read_history(Reader& in) {
+    history::History history;
+    history.tip = in.oid();
+    history.tip_time = in.integer<std::int64_t>();
+    history.dir = in.text();
+    history.commits_walked = in.integer<std::uint64_t>();
+    history.commits.resize(in.count(GIT_OID_RAWSZ));
+    for (auto& id : history.commits) {
+        id = in.oid();
+    }
+    history.snapshots.resize(in.count(GIT_OID_RAWSZ + 8));
+    for (auto& snapshot : history.snapshots) {
+        snapshot.commit = in.oid();
+        snapshot.time = in.integer<std::int64_t>();
+    }
+    history.skipped.resize(in.count(GIT_OID_RAWSZ + 8));
+    for (auto& skipped : history.skipped) {
+        skipped.commit = in.oid();
+        skipped.path = in.text();
+        skipped.kind = in.text();
+    }
+    history.shallow_boundary.resize(in.count(GIT_OID_RAWSZ));
+    for (auto& id : history.shallow_boundary) {
+        id = in.oid();
+    }
+    const auto playlists = in.count(8);
+    for (std::uint32_t p = 0; p < playlists; ++p) {
+        auto& versions = history.playlists[in.text()];
+        versions.resize(in.count(5));
+        for (auto& version : versions) {
+            version.snapshot = in.integer<std::uint32_t>();
+            if (version.snapshot >= history.snapshots.size()) {
+                throw std::runtime_error("a version of a snapshot that does not exist");
+            }
+            if (in.integer<std::uint8_t>()) {
+                version.blob = in.oid();
+            }
+        }
+    }
+    return history;
+}
+
+void write_builder(Writer& out, const tables::TableBuilder::State& state) {
+    const auto& table = state.table;
+    out.text(table.id);
+    out.text(table.name);
+    out.text(table.description);
+    out.integer<std::uint32_t>(table.versions);
+    out.integer<std::uint8_t>(table.deleted);
+    out.integer<std::uint32_t>(table.stray_lines);
+    out.integer<std::uint8_t>(table.first_stray.has_value());
+    out.integer<std::uint32_t>(table.first_stray ? table.first_stray->first : 0);
+    out.integer<std::uint32_t>(table.first_stray ? table.first_stray->second : 0);
+    out.integer<std::uint32_t>(state.last_snapshot);
+    out.integer<std::uint32_t>(static_cast<std::uint32_t>(table.rows.size()));
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+        const auto& row = table.rows[i];
+        const auto& row_state = state.rows[i];
+        out.text(row.key);
+        out.text(row.title);
+        out.text(row.artists);
+        out.text(row.album);
+        out.integer<std::uint32_t>(row.added);
+        out.integer<std::uint32_t>(row.last_seen);
+        out.integer<std::uint8_t>(row.removed.has_value());
+        out.integer<std::uint32_t>(row.removed.value_or(0));
+        out.integer<std::uint32_t>(row.stints);
+        out.integer<std::int64_t>(row.days_present);
+        out.integer<std::int32_t>(row_state.stint_start);
+        out.integer<std::uint8_t>(
+            static_cast<std::uint8_t>(row_state.present | (row_state.several_lines << 1)));
+    }
+}
+
+tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots) {
+    tables::TableBuilder::State state;
+    auto& table = state.table;
+    table.id = in.text();
+    table.name = in.text();
+    table.description = in.text();
+    table.versions = in.integer<std::uint32_t>();
+    table.deleted = in.integer<std::uint8_t>() != 0;
+    table.stray_lines = in.integer<std::uint32_t>();
+    const bool has_stray = in.integer<std::uint8_t>() != 0;
+    const auto stray_snapshot = in.integer<std::uint32_t>();
+    const auto stray_line = in.integer<std::uint32_t>();
+    if (has_stray) {
+        table.first_stray = {stray_snapshot, stray_line};
+    }
+    state.last_snapshot = in.integer<std::uint32_t>();
+    const auto rows = in.count(16 + 33);
+    table.rows.resize(rows);
+    state.rows.resize(rows);
+    for (std::uint32_t i = 0; i < rows; ++i) {
+        auto& row = table.rows[i];
+        row.key = in.text();
+        row.title = in.text();
+        row.artists = in.text();
+        row.album = in.text();
+        row.added = in.integer<std::uint32_t>();
+        row.last_seen = in.integer<std::uint32_t>();
+        const bool removed = in.integer<std::uint8_t>() != 0;
+        const auto removed_at = in.integer<std::uint32_t>();
+        if (removed) {
+            row.removed = removed_at;
+        }
+        row.stints = in.integer<std::uint32_t>();
+        row.days_present = in.integer<std::int64_t>();
+        state.rows[i].stint_start = in.integer<std::int32_t>();
+        const auto flags = in.integer<std::uint8_t>();
+        state.rows[i].present = flags & 1;
+        state.rows[i].several_lines = flags & 2;
+        if (row.added >= snapshots || row.last_seen >= snapshots ||
+            row.removed.value_or(0) >= snapshots) {
+            throw std::runtime_error("a row that names a snapshot that does not exist");
+        }
+    }
+    return state;
+}
+
+std::string settings_hash(const std::string& text) {
+    return fmt::format("{:016x}", checksum(text));
+}
+
+} // namespace
+
+std::string Settings::describe() const {
+    return fmt::format("format={}\ndir={}\nkey={}\ntz={}\n", k_format_version, dir, key_mode,
+                       time_zone);
+}
+
+Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)
+    : m_settings(settings) {
+    const auto dir = git_dir / "gh-analyze";
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error) {
+        fail("cannot create the cache directory {}: {} (use --no-cache)", dir.string(),
+             error.message());
+    }
+    m_path = dir / fmt::format("cumulative-{}.cache", settings_hash(settings.describe()));
+    const auto lock_path = dir / "lock";
+    m_lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (m_lock < 0) {
+        fail("cannot open the cache lock {}: {} (use --no-cache)", lock_path.string(),
+             std::strerror(errno));
+    }
+    if (flock(m_lock, LOCK_EX | LOCK_NB) != 0) {
+        note("waiting for another gh-analyze run to finish with the cache");
+        if (flock(m_lock, LOCK_EX) != 0) {
+            fail("cannot lock the cache {}: {}", lock_path.string(), std::strerror(errno));
+        }
+    }
+}
+
+Cache::~Cache() {
+    if (m_lock >= 0) {
+        ::close(m_lock); // releases the lock
+    }
+}
+
+std::optional<Saved> Cache::load(std::string& why_not) const {
+    why_not.clear();
+    std::ifstream file(m_path, std::ios::binary);
+    if (!file) {
+        return std::nullopt;
+    }
+    std::ostringstream content;
+    content << file.rdbuf();
+    const std::string bytes = content.str();
+    try {
+        if (bytes.size() < k_magic.size() + 12 || !bytes.starts_with(k_magic)) {
+            throw std::runtime_error("not a gh-analyze cache");
+        }
+        const std::string_view body(bytes.data(), bytes.size() - 8);
+        Reader trailer(std::string_view(bytes).substr(bytes.size() - 8));
+        if (trailer.integer<std::uint64_t>() != checksum(body)) {
+            throw std::runtime_error("damaged or truncated (checksum mismatch)");
+        }
+        Reader in(body.substr(k_magic.size()));
+        if (in.integer<std::uint32_t>() != k_format_version) {
+            throw std::runtime_error("written by another version of gh-analyze");
+        }
+        if (in.text() != m_settings.describe()) {
+            throw std::runtime_error("made with other settings");
+        }
+        Saved saved;
+        saved.history = read_history(in);
+        const auto builders = in.count(20);
+        for (std::uint32_t i = 0; i < builders; ++i) {
+            saved.builders.push_back(read_builder(in, saved.history.snapshots.size()));
+        }
+        if (!in.at_end()) {
+            throw std::runtime_error("unexpected bytes at the end");
+        }
+        return saved;
+    } catch (const std::exception& error) {
+        why_not = fmt::format("the cache {} is unusable ({})", m_path.string(), error.what());
+        return std::nullopt;
+    }
+}
+
+void Cache::save(const history::History& history,
+                 const std::vector<const tables::TableBuilder*>& builders) const {
+    Writer out;
+    out.bytes() = k_magic;
+    out.integer<std::uint32_t>(k_format_version);
+    out.text(m_settings.describe());
+    write_history(out, history);
+    out.integer<std::uint32_t>(static_cast<std::uint32_t>(builders.size()));
+    for (const auto* builder : builders) {
+        write_builder(out, builder->state());
+    }
+    const std::uint64_t sum = checksum(out.bytes());
+    out.integer<std::uint64_t>(sum);
+    write_file_atomically(m_path, out.bytes());
+}
+
+} // namespace gh::cache
