@@ -146,3 +146,40 @@ TEST(CumulativeTable, EmptyFileThenScrapedAddsTracksOnTheSecondDay) {
 
 } // namespace
 } // namespace gh::tables
+
+namespace gh::tables {
+namespace {
+
+TEST(CumulativeTable, RestoredBuilderContinuesExactlyLikeTheOriginal) {
+    const std::vector<std::string> versions{"N\nD\n\nA -- X -- 1\nB -- X -- 2\nC -- X -- 3",
+                                            "N\nD\n\nA -- X -- 1\nC -- X -- 3\nD -- X -- 4",
+                                            "N\nD\n\nB -- X -- 2\nC -- X -- 3"};
+    for (std::size_t split = 1; split < versions.size(); ++split) {
+        TableBuilder straight("id", plain::KeyMode::line);
+        TableBuilder first("id", plain::KeyMode::line);
+        for (std::uint32_t v = 0; v < versions.size(); ++v) {
+            straight.apply(v, static_cast<std::int32_t>(v), versions[v]);
+        }
+        for (std::uint32_t v = 0; v < split; ++v) {
+            first.apply(v, static_cast<std::int32_t>(v), versions[v]);
+        }
+        first.detach();
+        TableBuilder restored = TableBuilder::restore(first.state(), plain::KeyMode::line);
+        for (auto v = static_cast<std::uint32_t>(split); v < versions.size(); ++v) {
+            restored.apply(v, static_cast<std::int32_t>(v), versions[v]);
+        }
+        const auto expected = straight.table(5);
+        const auto actual = restored.table(5);
+        ASSERT_EQ(actual.rows.size(), expected.rows.size()) << "split " << split;
+        for (std::size_t r = 0; r < expected.rows.size(); ++r) {
+            EXPECT_EQ(actual.rows[r].key, expected.rows[r].key);
+            EXPECT_EQ(actual.rows[r].removed, expected.rows[r].removed) << expected.rows[r].key << " split " << split;
+            EXPECT_EQ(actual.rows[r].last_seen, expected.rows[r].last_seen) << expected.rows[r].key;
+            EXPECT_EQ(actual.rows[r].stints, expected.rows[r].stints) << expected.rows[r].key;
+            EXPECT_EQ(actual.rows[r].days_present, expected.rows[r].days_present) << expected.rows[r].key;
+        }
+    }
+}
+
+} // namespace
+} // namespace gh::tables

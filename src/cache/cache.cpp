@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace gh::cache {
@@ -77,6 +78,7 @@ class Reader {
         return static_cast<Integer>(value);
     }
     std::string text() { return std::string(take(integer<std::uint32_t>())); }
+    std::string_view bytes(std::size_t size) { return take(size); }
     git_oid oid() {
         git_oid id;
         std::memcpy(id.id, take(GIT_OID_RAWSZ).data(), GIT_OID_RAWSZ);
@@ -214,6 +216,11 @@ void write_builder(Writer& out, const tables::TableBuilder::State& state) {
         out.integer<std::uint8_t>(
             static_cast<std::uint8_t>(row_state.present | (row_state.several_lines << 1)));
     }
+    out.integer<std::uint32_t>(static_cast<std::uint32_t>(state.latest_lines.size()));
+    for (std::size_t i = 0; i < state.latest_lines.size(); ++i) {
+        out.text(state.latest_lines[i]);
+        out.integer<std::uint32_t>(state.latest_rows[i]);
+    }
 }
 
 tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots) {
@@ -259,6 +266,16 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots) {
             throw std::runtime_error("a row that names a snapshot that does not exist");
         }
     }
+    const auto latest = in.count(8);
+    state.latest_lines.resize(latest);
+    state.latest_rows.resize(latest);
+    for (std::uint32_t i = 0; i < latest; ++i) {
+        state.latest_lines[i] = in.text();
+        state.latest_rows[i] = in.integer<std::uint32_t>();
+        if (state.latest_rows[i] >= rows) {
+            throw std::runtime_error("a line of a row that does not exist");
+        }
+    }
     return state;
 }
 
@@ -266,7 +283,36 @@ std::string settings_hash(const std::string& text) {
     return fmt::format("{:016x}", checksum(text));
 }
 
+std::shared_ptr<const std::string> read_whole(const std::filesystem::path& path) {
+    std::ifstream file(path, std::ios::binary | std::ios::ate);
+    if (!file) {
+        return nullptr;
+    }
+    auto bytes = std::make_shared<std::string>(static_cast<std::size_t>(file.tellg()), '\0');
+    file.seekg(0);
+    file.read(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    return file ? bytes : nullptr;
+}
+
+std::int64_t modification_time(const std::filesystem::path& path, std::uintmax_t& size) {
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) {
+        return -1;
+    }
+    size = static_cast<std::uintmax_t>(status.st_size);
+    return static_cast<std::int64_t>(status.st_mtim.tv_sec) * 1000000000 + status.st_mtim.tv_nsec;
+}
+
 } // namespace
+
+tables::TableBuilder::State parse_builder(const SavedBuilder& saved, std::size_t snapshots) {
+    Reader in(saved.bytes);
+    auto state = read_builder(in, snapshots);
+    if (!in.at_end() || state.table.id != saved.id || state.table.versions != saved.versions) {
+        throw std::runtime_error(fmt::format("the saved table of {} is damaged", saved.id));
+    }
+    return state;
+}
 
 std::string Settings::describe() const {
     return fmt::format("format={}\ndir={}\nkey={}\ntz={}\n", k_format_version, dir, key_mode,
@@ -276,6 +322,7 @@ std::string Settings::describe() const {
 Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)
     : m_settings(settings) {
     const auto dir = git_dir / "gh-analyze";
+    m_directory = dir;
     std::error_code error;
     std::filesystem::create_directories(dir, error);
     if (error) {
@@ -305,19 +352,17 @@ Cache::~Cache() {
 
 std::optional<Saved> Cache::load(std::string& why_not) const {
     why_not.clear();
-    std::ifstream file(m_path, std::ios::binary);
+    const auto file = read_whole(m_path);
     if (!file) {
         return std::nullopt;
     }
-    std::ostringstream content;
-    content << file.rdbuf();
-    const std::string bytes = content.str();
+    const std::string_view bytes = *file;
     try {
         if (bytes.size() < k_magic.size() + 12 || !bytes.starts_with(k_magic)) {
             throw std::runtime_error("not a gh-analyze cache");
         }
-        const std::string_view body(bytes.data(), bytes.size() - 8);
-        Reader trailer(std::string_view(bytes).substr(bytes.size() - 8));
+        const std::string_view body = bytes.substr(0, bytes.size() - 8);
+        Reader trailer(bytes.substr(bytes.size() - 8));
         if (trailer.integer<std::uint64_t>() != checksum(body)) {
             throw std::runtime_error("damaged or truncated (checksum mismatch)");
         }
@@ -329,10 +374,21 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
             throw std::runtime_error("made with other settings");
         }
         Saved saved;
+        saved.file = file;
         saved.history = read_history(in);
-        const auto builders = in.count(20);
+        const auto builders = in.count(12);
+        saved.builders.reserve(builders);
         for (std::uint32_t i = 0; i < builders; ++i) {
-            saved.builders.push_back(read_builder(in, saved.history.snapshots.size()));
+            SavedBuilder builder;
+            builder.id = in.text();
+            builder.versions = in.integer<std::uint32_t>();
+            builder.stray_lines = in.integer<std::uint32_t>();
+            if (in.integer<std::uint8_t>()) {
+                const auto snapshot = in.integer<std::uint32_t>();
+                builder.first_stray = {snapshot, in.integer<std::uint32_t>()};
+            }
+            builder.bytes = in.bytes(in.integer<std::uint32_t>());
+            saved.builders.push_back(std::move(builder));
         }
         if (!in.at_end()) {
             throw std::runtime_error("unexpected bytes at the end");
@@ -345,19 +401,86 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
 }
 
 void Cache::save(const history::History& history,
-                 const std::vector<const tables::TableBuilder*>& builders) const {
+                 const std::vector<BuilderToSave>& builders) const {
     Writer out;
     out.bytes() = k_magic;
     out.integer<std::uint32_t>(k_format_version);
     out.text(m_settings.describe());
     write_history(out, history);
     out.integer<std::uint32_t>(static_cast<std::uint32_t>(builders.size()));
-    for (const auto* builder : builders) {
-        write_builder(out, builder->state());
+    for (const auto& builder : builders) {
+        SavedBuilder header;
+        std::string bytes;
+        if (builder.built) {
+            const auto& table = builder.built->state().table;
+            header = {table.id, table.versions, table.stray_lines, table.first_stray, {}};
+            Writer state;
+            write_builder(state, builder.built->state());
+            bytes = std::move(state.bytes());
+            header.bytes = bytes;
+        } else {
+            header = *builder.saved;
+        }
+        out.text(header.id);
+        out.integer<std::uint32_t>(header.versions);
+        out.integer<std::uint32_t>(header.stray_lines);
+        out.integer<std::uint8_t>(header.first_stray.has_value());
+        if (header.first_stray) {
+            out.integer<std::uint32_t>(header.first_stray->first);
+            out.integer<std::uint32_t>(header.first_stray->second);
+        }
+        out.text(header.bytes);
     }
     const std::uint64_t sum = checksum(out.bytes());
     out.integer<std::uint64_t>(sum);
     write_file_atomically(m_path, out.bytes());
+}
+
+OutputManifest::OutputManifest(const Cache& cache, const std::filesystem::path& out_dir,
+                               std::string_view format) {
+    std::error_code ignored;
+    const auto absolute = std::filesystem::weakly_canonical(out_dir, ignored);
+    m_path = cache.directory() / fmt::format("output-{}.manifest",
+                                             settings_hash(fmt::format("{}out={}\nformat={}\n",
+                                                                       cache.settings().describe(),
+                                                                       absolute.string(), format)));
+    std::ifstream file(m_path);
+    std::string line;
+    while (std::getline(file, line)) {
+        std::istringstream fields(line);
+        std::string id;
+        Entry entry;
+        if (fields >> id >> entry.state.last_commit >> entry.state.versions >>
+            entry.state.tip_day >> entry.size >> entry.mtime) {
+            m_entries[id] = entry;
+        }
+    }
+}
+
+bool OutputManifest::current(const std::string& id, const TableState& state,
+                             const std::filesystem::path& file) const {
+    const auto found = m_entries.find(id);
+    if (found == m_entries.end() || !(found->second.state == state)) {
+        return false;
+    }
+    std::uintmax_t size = 0;
+    return modification_time(file, size) == found->second.mtime && size == found->second.size;
+}
+
+void OutputManifest::record(const std::string& id, const TableState& state,
+                            const std::filesystem::path& file) {
+    Entry entry{state, 0, 0};
+    entry.mtime = modification_time(file, entry.size);
+    m_entries[id] = entry;
+}
+
+void OutputManifest::save() const {
+    std::string text;
+    for (const auto& [id, entry] : m_entries) {
+        text += fmt::format("{} {} {} {} {} {}\n", id, entry.state.last_commit,
+                            entry.state.versions, entry.state.tip_day, entry.size, entry.mtime);
+    }
+    write_file_atomically(m_path, text);
 }
 
 } // namespace gh::cache

@@ -130,18 +130,15 @@ history::History continue_from_cache(Analysis& analysis, const git_commit* tip,
         return {};
     }
     try {
+        const git_oid cached_tip = saved->history.tip;
         auto history =
             history::extend_history(analysis.repo.get(), tip, std::move(saved->history), report);
-        for (auto& state : saved->builders) {
-            const std::string id = state.table.id;
-            analysis.restored.emplace(id, std::move(state));
-        }
+        analysis.cache_stale = !git_oid_equal(&cached_tip, &history.tip);
+        analysis.saved = std::move(saved);
         return history;
     } catch (const history::NotAnExtension& error) {
-        if (!options.quiet) {
-            note("the cache does not lead to '{}' ({}): rebuilding from scratch", options.rev,
-                 error.what());
-        }
+        note("the cache does not lead to '{}' ({}): rebuilding from scratch", options.rev,
+             error.what());
         return {};
     }
 }
@@ -252,6 +249,7 @@ tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& ana
         builder.apply(version.snapshot, day,
                       reader.read(*version.blob, analysis.history, builder.id(), version.snapshot));
     }
+    builder.detach(); // the reader's buffers are reused for the next playlist
     return builder;
 }
 
@@ -262,40 +260,57 @@ unsigned thread_count(unsigned requested, std::size_t work) {
 
 } // namespace
 
-std::vector<tables::TableBuilder> build_tables(Analysis& analysis, const HistoryOptions& options,
-                                               bool& complete) {
+tables::PlaylistTable BuiltPlaylist::table(const Analysis& analysis) && {
+    if (!builder) {
+        builder.emplace(tables::TableBuilder::restore(
+            cache::parse_builder(*saved, analysis.history.snapshots.size()), analysis.key_mode));
+    }
+    return std::move(*builder).release_table(analysis.calendar.tip_day);
+}
+
+std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions& options,
+                                        bool& complete) {
     // With a cache every playlist is kept up to date; otherwise only those asked for.
-    std::vector<tables::TableBuilder> pending;
+    std::map<std::string_view, const cache::SavedBuilder*> saved;
+    if (analysis.saved) {
+        for (const auto& builder : analysis.saved->builders) {
+            saved.emplace(builder.id, &builder);
+        }
+    }
+    std::vector<BuiltPlaylist> pending;
+    const auto add = [&](const std::string& id) {
+        BuiltPlaylist playlist{id, 0, std::nullopt, std::nullopt, nullptr};
+        if (const auto found = saved.find(id); found != saved.end()) {
+            playlist.saved = found->second;
+        }
+        pending.push_back(std::move(playlist));
+    };
     if (analysis.cache) {
         for (const auto& [id, versions] : analysis.history.playlists) {
-            auto restored = analysis.restored.find(id);
-            if (restored != analysis.restored.end()) {
-                pending.push_back(
-                    tables::TableBuilder::restore(std::move(restored->second), analysis.key_mode));
-            } else {
-                pending.emplace_back(id, analysis.key_mode);
-            }
+            add(id);
         }
-        analysis.restored.clear();
     } else {
         for (const auto& id : analysis.selected) {
-            pending.emplace_back(id, analysis.key_mode);
+            add(id);
         }
     }
-    std::vector<std::string> ids;
-    for (const auto& builder : pending) {
-        ids.push_back(builder.id());
-    }
-    const auto remaining = [&](std::size_t i) {
-        return analysis.history.playlists.find(ids[i])->second.size() - pending[i].versions();
+    const auto total = [&](const BuiltPlaylist& p) {
+        return analysis.history.playlists.find(p.id)->second.size();
+    };
+    const auto remaining = [&](const BuiltPlaylist& p) {
+        return total(p) - (p.saved ? p.saved->versions : 0);
     };
     // Most work first, so that no thread is left with a long history at the end.
-    std::vector<std::size_t> order(pending.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return remaining(a) > remaining(b); });
-    std::vector<std::optional<tables::TableBuilder>> built(order.size());
-    std::vector<std::string> errors(order.size());
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        if (remaining(pending[i]) > 0) {
+            order.push_back(i);
+        }
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return remaining(pending[a]) > remaining(pending[b]);
+    });
+    std::vector<std::string> errors(pending.size());
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
     Progress progress(!options.quiet);
@@ -303,14 +318,19 @@ std::vector<tables::TableBuilder> build_tables(Analysis& analysis, const History
     const auto work = [&](bool main_thread) {
         std::optional<BlobReader> reader;
         for (std::size_t i; (i = next++) < order.size();) {
+            BuiltPlaylist& playlist = pending[order[i]];
             try {
-                if (remaining(order[i]) > 0 && !reader) {
+                if (!reader) {
                     reader.emplace(analysis.repo.get());
                 }
-                built[order[i]].emplace(
-                    remaining(order[i]) > 0
-                        ? build_one(std::move(pending[order[i]]), analysis, *reader)
-                        : std::move(pending[order[i]]));
+                tables::TableBuilder builder =
+                    playlist.saved ? tables::TableBuilder::restore(
+                                         cache::parse_builder(*playlist.saved,
+                                                              analysis.history.snapshots.size()),
+                                         analysis.key_mode)
+                                   : tables::TableBuilder(playlist.id, analysis.key_mode);
+                playlist.builder.emplace(build_one(std::move(builder), analysis, *reader));
+                playlist.saved = nullptr;
             } catch (const std::exception& error) {
                 errors[order[i]] = error.what();
             }
@@ -330,37 +350,45 @@ std::vector<tables::TableBuilder> build_tables(Analysis& analysis, const History
         thread.join();
     }
     progress.clear();
-    std::vector<const tables::TableBuilder*> all;
-    for (std::size_t i = 0; i < built.size(); ++i) {
-        if (built[i]) {
-            all.push_back(&*built[i]);
-        } else {
-            warn("skipping playlist {}: {}", ids[i], errors[i]);
+
+    std::vector<cache::BuilderToSave> to_save;
+    std::map<std::string_view, BuiltPlaylist*> by_id;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        auto& playlist = pending[i];
+        if (!errors[i].empty()) {
+            warn("skipping playlist {}: {}", playlist.id, errors[i]);
             complete = false;
+            continue;
         }
+        if (playlist.builder) {
+            const auto& table = playlist.builder->state().table;
+            playlist.stray_lines = table.stray_lines;
+            playlist.first_stray = table.first_stray;
+        } else if (playlist.saved) {
+            playlist.stray_lines = playlist.saved->stray_lines;
+            playlist.first_stray = playlist.saved->first_stray;
+        }
+        to_save.push_back({playlist.builder ? &*playlist.builder : nullptr, playlist.saved});
+        by_id.emplace(playlist.id, &playlist);
     }
-    if (analysis.cache && complete) {
-        analysis.cache->save(analysis.history, all);
+    if (analysis.cache && complete && analysis.cache_stale) {
+        analysis.cache->save(analysis.history, to_save);
     }
-    std::unordered_map<std::string_view, std::size_t> index;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        index.emplace(ids[i], i);
-    }
-    std::vector<tables::TableBuilder> selected;
+    std::vector<BuiltPlaylist> selected;
     for (const auto& id : analysis.selected) {
-        if (const auto found = index.find(id); found != index.end() && built[found->second]) {
-            selected.push_back(std::move(*built[found->second]));
+        if (const auto found = by_id.find(id); found != by_id.end()) {
+            selected.push_back(std::move(*found->second));
         }
     }
     return selected;
 }
 
-std::vector<tables::PlaylistTable> tables_at_tip(std::vector<tables::TableBuilder>&& builders,
+std::vector<tables::PlaylistTable> tables_at_tip(std::vector<BuiltPlaylist>&& built,
                                                  const Analysis& analysis) {
     std::vector<tables::PlaylistTable> tables;
-    tables.reserve(builders.size());
-    for (auto& builder : builders) {
-        tables.push_back(std::move(builder).release_table(analysis.calendar.tip_day));
+    tables.reserve(built.size());
+    for (auto& playlist : built) {
+        tables.push_back(std::move(playlist).table(analysis));
     }
     return tables;
 }

@@ -53,25 +53,41 @@ struct Analysis {
     plain::KeyMode key_mode = plain::KeyMode::line;
     /// The playlists to report: those asked for, or every one in the history.
     std::vector<std::string> selected;
-    /// The cache (held locked until the analysis ends) and the builders it restored.
+    /// The cache (held locked until the analysis ends), what it held, and whether this run
+    /// has anything new to save in it.
     std::unique_ptr<cache::Cache> cache;
-    std::map<std::string, tables::TableBuilder::State, std::less<>> restored;
+    std::optional<cache::Saved> saved;
+    bool cache_stale = true;
 };
 
-/// Opens the repository, walks the history of --dir from --rev and reports on stderr
-/// what was skipped (non-file entries, a shallow clone's missing history).
+/// Opens the repository, walks the history of --dir from --rev (continuing from the
+/// cache when it can) and reports on stderr what was skipped (non-file entries, a shallow
+/// clone's missing history).
 Analysis analyse(const HistoryOptions& options);
 
-/// Builds the tables of the selected playlists on `jobs` threads (each playlist on one;
-/// the result does not depend on how many), continuing the builders the cache restored.
-/// With a cache, every playlist is built and the cache is updated. A playlist whose data
-/// cannot be read is reported and left out; `complete` becomes false then (and the cache
-/// is left as it was).
-std::vector<tables::TableBuilder> build_tables(Analysis& analysis, const HistoryOptions& options,
-                                               bool& complete);
+/// A selected playlist's table: built by this run, or still as the cache saved it (then
+/// parsed only if it is needed, see `table`).
+struct BuiltPlaylist {
+    std::string id;
+    std::uint32_t stray_lines = 0;
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> first_stray;
+    std::optional<tables::TableBuilder> builder;
+    const cache::SavedBuilder* saved = nullptr;
 
-/// The tables as of the analysed revision; the builders are spent.
-std::vector<tables::PlaylistTable> tables_at_tip(std::vector<tables::TableBuilder>&& builders,
+    /// The table as of the analysed revision; spends the builder.
+    tables::PlaylistTable table(const Analysis& analysis) &&;
+};
+
+/// Builds the tables of the selected playlists on `jobs` threads (each playlist on one;
+/// the result does not depend on how many). With a cache, every playlist is brought up to
+/// date (those without new versions stay as saved) and the cache is updated. A playlist
+/// whose data cannot be read is reported and left out; `complete` becomes false then (and
+/// the cache is left as it was).
+std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions& options,
+                                        bool& complete);
+
+/// The tables of all of `built` as of the analysed revision.
+std::vector<tables::PlaylistTable> tables_at_tip(std::vector<BuiltPlaylist>&& built,
                                                  const Analysis& analysis);
 
 } // namespace gh::commands

@@ -29,50 +29,71 @@ writers::MarkdownLinks markdown_links(const std::string& dir) {
     return links;
 }
 
-/// Writes one file per table into `out`; refuses ids that are not safe file names.
-bool write_directory(const std::vector<tables::PlaylistTable>& tables, const Analysis& analysis,
+/// Writes one file per table into `out`; refuses ids that are not safe file names. With
+/// a cache, a table whose state has not changed since an earlier run wrote its file is
+/// neither rendered nor written again.
+bool write_directory(std::vector<BuiltPlaylist>&& built, const Analysis& analysis,
                      writers::Format format, const std::filesystem::path& out, bool quiet) {
     std::error_code error;
     std::filesystem::create_directories(out, error);
     if (error) {
         fail("cannot create output directory {}: {}", out.string(), error.message());
     }
+    std::optional<cache::OutputManifest> manifest;
+    if (analysis.cache) {
+        manifest.emplace(*analysis.cache, out, writers::extension(format));
+    }
     const auto links = markdown_links(analysis.history.dir);
+    // Only markdown leaves out days_present, which changes with the analysed revision's day.
+    const std::int32_t tip_day =
+        format == writers::Format::markdown ? 0 : analysis.calendar.tip_day;
     bool complete = true;
     std::size_t written = 0;
     std::size_t unchanged = 0;
-    std::size_t rows = 0;
-    for (const auto& table : tables) {
-        if (!is_safe_file_name(table.id)) {
+    for (auto& playlist : built) {
+        if (!is_safe_file_name(playlist.id)) {
             warn("not writing playlist '{}': its id is not a safe file name (expected letters, "
                  "digits, '_', '-' or '.')",
-                 table.id);
+                 playlist.id);
             complete = false;
             continue;
         }
-        const auto path = out / fmt::format("{}.{}", table.id, writers::extension(format));
+        const auto path = out / fmt::format("{}.{}", playlist.id, writers::extension(format));
+        const auto& versions = analysis.history.playlists.find(playlist.id)->second;
+        const cache::OutputManifest::TableState state{
+            analysis.labels.commits.at(versions.back().snapshot),
+            static_cast<std::uint32_t>(versions.size()), tip_day};
+        if (manifest && manifest->current(playlist.id, state, path)) {
+            ++unchanged;
+            continue;
+        }
+        const auto table = std::move(playlist).table(analysis);
         const bool changed =
             write_file_atomically(path, writers::render({&table}, analysis.labels, format, links));
         (changed ? written : unchanged) += 1;
-        rows += table.rows.size();
+        if (manifest) {
+            manifest->record(playlist.id, state, path);
+        }
+    }
+    if (manifest) {
+        manifest->save();
     }
     if (!quiet) {
-        note("{} tables ({} rows) in {}: {} written, {} unchanged", written + unchanged, rows,
-             out.string(), written, unchanged);
+        note("{} tables in {}: {} written, {} unchanged", written + unchanged, out.string(),
+             written, unchanged);
     }
     return complete;
 }
 
-void report_stray_lines(const std::vector<tables::PlaylistTable>& tables,
-                        const Analysis& analysis) {
+void report_stray_lines(const std::vector<BuiltPlaylist>& built, const Analysis& analysis) {
     std::size_t playlists = 0;
     std::size_t lines = 0;
-    const tables::PlaylistTable* first = nullptr;
-    for (const auto& table : tables) {
-        if (table.stray_lines > 0) {
+    const BuiltPlaylist* first = nullptr;
+    for (const auto& playlist : built) {
+        if (playlist.stray_lines > 0) {
             ++playlists;
-            lines += table.stray_lines;
-            first = first ? first : &table;
+            lines += playlist.stray_lines;
+            first = first ? first : &playlist;
         }
     }
     if (first) {
@@ -116,17 +137,17 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
                            analysis.selected.size());
     }
     bool complete = true;
-    auto builders = build_tables(analysis, options.history, complete);
+    auto built = build_tables(analysis, options.history, complete);
     timer.lap("build");
-    const auto tables = tables_at_tip(std::move(builders), analysis);
-    timer.lap("tables");
     if (!options.history.quiet) {
-        report_stray_lines(tables, analysis);
+        report_stray_lines(built, analysis);
     }
     if (!options.out.empty()) {
-        complete = write_directory(tables, analysis, *format, options.out, options.history.quiet) &&
+        complete = write_directory(std::move(built), analysis, *format, options.out,
+                                   options.history.quiet) &&
                    complete;
     } else {
+        const auto tables = tables_at_tip(std::move(built), analysis);
         std::vector<const tables::PlaylistTable*> pointers;
         for (const auto& table : tables) {
             pointers.push_back(&table);

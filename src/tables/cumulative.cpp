@@ -54,8 +54,32 @@ TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
     builder.m_state = std::move(state);
     builder.m_display.assign(builder.m_state.rows.size(), nullptr);
     builder.m_seen_in.assign(builder.m_state.rows.size(), 0);
-    builder.m_previous_known = false;
+    const auto& lines = builder.m_state.latest_lines;
+    const auto& rows = builder.m_state.latest_rows;
+    const bool any_present = std::any_of(builder.m_state.rows.begin(), builder.m_state.rows.end(),
+                                         [](const RowState& row) { return row.present; });
+    if (lines.size() != rows.size() || (lines.empty() && any_present) ||
+        std::any_of(rows.begin(), rows.end(),
+                    [&](std::uint32_t row) { return row >= builder.m_state.rows.size(); })) {
+        builder.m_previous_known = false; // compare nothing; every present row may be gone
+        return builder;
+    }
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        builder.m_previous.push_back({lines[i], rows[i]});
+    }
     return builder;
+}
+
+void TableBuilder::detach() {
+    // The strings stay where they are while the builder lives (the vector is not resized
+    // again), so the views into them stay valid across moves of the builder.
+    m_state.latest_lines.assign(m_previous.size(), {});
+    m_state.latest_rows.assign(m_previous.size(), 0);
+    for (std::size_t i = 0; i < m_previous.size(); ++i) {
+        m_state.latest_lines[i] = m_previous[i].text;
+        m_state.latest_rows[i] = m_previous[i].row;
+        m_previous[i].text = m_state.latest_lines[i];
+    }
 }
 
 bool TableBuilder::match_previous(std::string_view line) {

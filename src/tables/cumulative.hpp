@@ -95,13 +95,22 @@ class TableBuilder {
 
     /// The builder's whole state, for saving and restoring (see cache/). While a row is
     /// present its `last_seen` is `last_snapshot`, the snapshot of the latest version.
+    /// The latest version's track lines and their rows are kept too, so that a restored
+    /// builder compares the next version with them instead of keying every line again.
     struct State {
         PlaylistTable table;
         std::vector<RowState> rows;
         std::uint32_t last_snapshot = 0;
+        std::vector<std::string> latest_lines;
+        std::vector<std::uint32_t> latest_rows;
     };
+    /// The state; call `detach` first if versions were applied since the last call.
     const State& state() const { return m_state; }
     static TableBuilder restore(State state, plain::KeyMode key_mode);
+
+    /// Copies the latest version's track lines into the state, so that the builder no
+    /// longer refers to the bytes passed to `apply` (they may be freed after this).
+    void detach();
 
   private:
     struct Seen; // receives one version's lines

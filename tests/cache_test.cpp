@@ -1,0 +1,164 @@
+// Incremental runs through the cache against full runs, byte for byte, on generated
+// histories: runs that move forward a few commits at a time, onto side branches, back to
+// older revisions (as after a history rewrite), and runs whose cache was left damaged.
+
+#include "cache/cache.hpp"
+#include "commands/analysis.hpp"
+#include "git/repository.hpp"
+#include "support/repo.hpp"
+#include "synth/generator.hpp"
+#include "writers/table_writer.hpp"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+
+namespace gh {
+namespace {
+
+/// Every table at `rev` as CSV and markdown, through the cache or not.
+std::string render_all(const std::filesystem::path& repo, const std::string& rev, bool use_cache,
+                       const std::string& tz = "UTC") {
+    commands::HistoryOptions options;
+    options.repo = repo.string();
+    options.rev = rev;
+    options.quiet = true;
+    options.use_cache = use_cache;
+    options.tz = tz;
+    options.jobs = 2;
+    auto analysis = commands::analyse(options);
+    bool complete = true;
+    const auto tables =
+        commands::tables_at_tip(commands::build_tables(analysis, options, complete), analysis);
+    EXPECT_TRUE(complete);
+    std::vector<const tables::PlaylistTable*> pointers;
+    for (const auto& table : tables) {
+        pointers.push_back(&table);
+    }
+    const writers::MarkdownLinks links{"playlists/plain", "playlists/pretty"};
+    return writers::render(pointers, analysis.labels, writers::Format::csv, links) +
+           writers::render(pointers, analysis.labels, writers::Format::markdown, links);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);) {
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+std::filesystem::path cache_file(const std::filesystem::path& repo) {
+    for (const auto& entry : std::filesystem::directory_iterator(repo / ".git" / "gh-analyze")) {
+        if (entry.path().extension() == ".cache") {
+            return entry.path();
+        }
+    }
+    return {};
+}
+
+void expect_same(const std::filesystem::path& repo, const std::string& rev,
+                 const std::string& what) {
+    const std::string cached = render_all(repo, rev, true);
+    const std::string full = render_all(repo, rev, false);
+    ASSERT_EQ(cached, full) << what << " at " << rev;
+}
+
+TEST(Cache, IncrementalRunsEqualFullRunsOnGeneratedHistories) {
+    for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+        test::TempDir dir;
+        const auto repo = dir.path() / "archive";
+        synth::GeneratorOptions options;
+        options.seed = seed;
+        options.playlists = 3 + static_cast<int>(seed % 6);
+        options.days = 25 + static_cast<int>(seed % 20);
+        options.tracks = 4 + static_cast<int>(seed % 9);
+        options.churn = 0.2;
+        options.quirks = seed % 4 != 0;
+        synth::generate_archive(repo, options);
+        const auto commits = lines_of(test::run("git -C " + test::shell_quote(repo.string()) +
+                                                " rev-list --reverse --first-parent HEAD"));
+        synth::Random random(seed);
+        // Forward in steps of 1 to 4 commits, as daily runs would.
+        for (std::size_t at = 0; at < commits.size(); at += 1 + random.below(4)) {
+            expect_same(repo, commits[at], "seed " + std::to_string(seed));
+        }
+        expect_same(repo, "HEAD", "seed " + std::to_string(seed));
+        // Back to an older revision (what a rewritten history looks like), then forward.
+        expect_same(repo, commits[commits.size() / 2], "rewind, seed " + std::to_string(seed));
+        expect_same(repo, "HEAD", "forward again, seed " + std::to_string(seed));
+        // Onto a side branch and back through the merge.
+        const auto merges = lines_of(
+            test::run("git -C " + test::shell_quote(repo.string()) + " rev-list --merges HEAD"));
+        if (!merges.empty()) {
+            const auto& merge = merges[random.below(merges.size())];
+            expect_same(repo, merge + "^2", "side branch, seed " + std::to_string(seed));
+            expect_same(repo, merge, "merge, seed " + std::to_string(seed));
+            expect_same(repo, "HEAD", "tip after merge, seed " + std::to_string(seed));
+        }
+    }
+}
+
+TEST(Cache, DamagedTruncatedOrForeignCachesAreRebuiltNeverUsed) {
+    test::TempDir dir;
+    const auto repo = dir.path() / "archive";
+    synth::GeneratorOptions options;
+    options.seed = 7;
+    options.playlists = 6;
+    options.days = 30;
+    options.quirks = true;
+    synth::generate_archive(repo, options);
+    const std::string full = render_all(repo, "HEAD", false);
+    render_all(repo, "HEAD~5", true);
+    const auto path = cache_file(repo);
+    ASSERT_FALSE(path.empty());
+    const std::string good = test::read_file(path);
+    const auto rewrite = [&](const std::string& bytes) {
+        std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+    };
+    // A run that stopped half way through writing (were writes not atomic).
+    for (const std::size_t size :
+         {std::size_t{0}, std::size_t{10}, good.size() / 3, good.size() - 1}) {
+        rewrite(good.substr(0, size));
+        expect_same_text(render_all(repo, "HEAD", true), full,
+                         "truncated to " + std::to_string(size));
+        rewrite(good);
+    }
+    // A flipped byte anywhere: the checksum catches it.
+    for (const std::size_t at : {good.size() / 5, good.size() / 2, good.size() - 9}) {
+        std::string damaged = good;
+        damaged[at] = static_cast<char>(damaged[at] ^ 0x5a);
+        rewrite(damaged);
+        expect_same_text(render_all(repo, "HEAD", true), full, "damaged at " + std::to_string(at));
+        rewrite(good);
+    }
+    // Another time zone is another cache; both stay right.
+    EXPECT_EQ(render_all(repo, "HEAD", true, "Asia/Tokyo"),
+              render_all(repo, "HEAD", false, "Asia/Tokyo"));
+    EXPECT_EQ(render_all(repo, "HEAD", true), full);
+    // A temporary file left by a run that was killed is ignored.
+    std::ofstream(path.parent_path() / (".x.cache.tmp-abcdef")) << "partial";
+    expect_same_text(render_all(repo, "HEAD", true), full, "with a stray temporary file");
+}
+
+TEST(Cache, DamageIsReportedAndTheCacheReplaced) {
+    test::TempDir dir;
+    const auto repo = dir.path() / "archive";
+    synth::GeneratorOptions options;
+    options.seed = 3;
+    options.playlists = 4;
+    options.days = 12;
+    synth::generate_archive(repo, options);
+    render_all(repo, "HEAD", true);
+    const auto path = cache_file(repo);
+    const std::string good = test::read_file(path);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << good.substr(0, good.size() / 2);
+    cache::Cache cache(repo / ".git", {"playlists/plain", "line", "UTC"});
+    std::string why_not;
+    EXPECT_FALSE(cache.load(why_not));
+    EXPECT_NE(why_not.find("checksum"), std::string::npos) << why_not;
+}
+
+} // namespace
+} // namespace gh
