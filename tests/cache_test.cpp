@@ -58,11 +58,22 @@ std::filesystem::path cache_file(const std::filesystem::path& repo) {
     return {};
 }
 
+/// Compares line by line, so that a failure shows the first difference, not two tables.
+void expect_same_text(const std::string& actual, const std::string& expected,
+                      const std::string& what) {
+    const auto a = lines_of(actual);
+    const auto e = lines_of(expected);
+    for (std::size_t i = 0; i < std::min(a.size(), e.size()); ++i) {
+        ASSERT_EQ(a[i], e[i]) << what << ": first difference at line " << i + 1;
+    }
+    ASSERT_EQ(a.size(), e.size()) << what;
+    ASSERT_TRUE(actual == expected) << what; // byte for byte, line ends included
+}
+
 void expect_same(const std::filesystem::path& repo, const std::string& rev,
                  const std::string& what) {
     const std::string cached = render_all(repo, rev, true);
-    const std::string full = render_all(repo, rev, false);
-    ASSERT_EQ(cached, full) << what << " at " << rev;
+    expect_same_text(cached, render_all(repo, rev, false), what + " at " + rev);
 }
 
 TEST(Cache, IncrementalRunsEqualFullRunsOnGeneratedHistories) {
