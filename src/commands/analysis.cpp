@@ -351,6 +351,7 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
     }
     progress.clear();
 
+    PhaseTimer timer;
     std::vector<cache::BuilderToSave> to_save;
     std::map<std::string_view, BuiltPlaylist*> by_id;
     for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -373,6 +374,7 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
     }
     if (analysis.cache && complete && analysis.cache_stale) {
         analysis.cache->save(analysis.history, to_save);
+        timer.lap("save cache");
     }
     std::vector<BuiltPlaylist> selected;
     for (const auto& id : analysis.selected) {

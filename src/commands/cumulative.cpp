@@ -129,6 +129,7 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
     PhaseTimer timer;
     Analysis analysis = analyse(options.history);
     timer.lap("walk");
+    // (build_tables reports its own "save cache" lap)
     if (options.out.empty() && *format == writers::Format::markdown &&
         analysis.selected.size() != 1) {
         throw Error::usage("markdown for {} playlists needs --out DIR (or choose one with "

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace gh::synth {
 
@@ -59,6 +60,9 @@ struct PlaylistModel {
     std::vector<std::string> removed; ///< candidates for re-adding
     bool present = true;
     bool empty_file = false; ///< registered but not scraped yet
+    /// Bumped by every change, so that an unchanged playlist's blob is not written again.
+    std::uint64_t revision = 0;
+    std::optional<std::pair<std::uint64_t, git_oid>> written;
 };
 
 class Generator {
@@ -124,6 +128,7 @@ class Generator {
             for (int t = 0; t < m_options.tracks; ++t) {
                 playlist.tracks.push_back(random_track());
             }
+            m_result.changed_lines += playlist.tracks.size(); // the first version adds them all
             m_playlists.push_back(std::move(playlist));
         }
         if (m_options.quirks && m_playlists.size() >= 4) {
@@ -138,13 +143,16 @@ class Generator {
     }
 
     void change_playlist(PlaylistModel& playlist) {
+        ++playlist.revision;
         if (playlist.tracks.empty()) {
             playlist.tracks.push_back(random_track());
+            ++m_result.changed_lines;
             return;
         }
         const auto replaced = std::max<std::size_t>(
             1, static_cast<std::size_t>(m_options.churn *
                                         static_cast<double>(playlist.tracks.size())));
+        m_result.changed_lines += 2 * replaced;
         for (std::size_t i = 0; i < replaced; ++i) {
             const auto at = m_random.below(playlist.tracks.size());
             playlist.removed.push_back(playlist.tracks[at]);
@@ -157,8 +165,10 @@ class Generator {
         }
         if (m_random.chance(0.1)) {
             playlist.tracks.push_back(random_track());
+            ++m_result.changed_lines;
         } else if (m_random.chance(0.1) && playlist.tracks.size() > 1) {
             playlist.tracks.pop_back();
+            ++m_result.changed_lines;
         }
     }
 
@@ -169,6 +179,7 @@ class Generator {
             }
             if (playlist.empty_file && day > 0) {
                 playlist.empty_file = false;
+                ++playlist.revision;
             } else if (m_random.chance(m_options.change_rate)) {
                 change_playlist(playlist);
             }
@@ -218,12 +229,20 @@ class Generator {
 
     DirState state(const std::string& sorted_header_id = {}) {
         DirState dir = m_extra_entries;
-        for (const auto& playlist : m_playlists) {
-            if (playlist.present) {
-                dir[playlist.id] = {
-                    m_writer.write_blob(render(playlist, playlist.id == sorted_header_id)),
-                    GIT_FILEMODE_BLOB};
+        for (auto& playlist : m_playlists) {
+            if (!playlist.present) {
+                continue;
             }
+            if (playlist.id == sorted_header_id) {
+                dir[playlist.id] = {m_writer.write_blob(render(playlist, true)), GIT_FILEMODE_BLOB};
+                continue;
+            }
+            // The final newline flag is part of the content, so it is part of the revision.
+            const std::uint64_t revision = playlist.revision * 2 + (m_final_newline ? 1 : 0);
+            if (!playlist.written || playlist.written->first != revision) {
+                playlist.written = {revision, m_writer.write_blob(render(playlist))};
+            }
+            dir[playlist.id] = {playlist.written->second, GIT_FILEMODE_BLOB};
         }
         return dir;
     }

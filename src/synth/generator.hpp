@@ -25,6 +25,8 @@ struct GeneratedArchive {
     std::size_t commits = 0;
     std::size_t merges = 0;
     std::size_t playlists = 0;
+    /// Track lines added plus track lines removed over the whole history.
+    std::size_t changed_lines = 0;
 };
 
 /// Generates an archive's history at `path` (see ArchiveWriter for what may be there).

@@ -70,8 +70,10 @@ int run(int argc, char** argv) {
         return 2;
     }
     const auto archive = gh::synth::generate_archive(out, options);
-    fmt::print(stderr, "gh-analyze-synth: {} playlists, {} commits ({} merges) in {}\n",
-               archive.playlists, archive.commits, archive.merges, out);
+    fmt::print(stderr,
+               "gh-analyze-synth: {} playlists, {} commits ({} merges), {} changed track lines "
+               "in {}\n",
+               archive.playlists, archive.commits, archive.merges, archive.changed_lines, out);
     return 0;
 }
 
