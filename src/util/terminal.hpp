@@ -51,12 +51,12 @@ namespace gh {
 /// Prints how long each phase took on stderr when GH_ANALYZE_TIMING is set: for
 /// profiling and benchmarks, silent otherwise.
 class PhaseTimer {
-public:
+  public:
     PhaseTimer();
     /// Ends the current phase, naming it.
     void lap(std::string_view phase);
 
-private:
+  private:
     bool m_enabled;
     std::chrono::steady_clock::time_point m_start;
 };
