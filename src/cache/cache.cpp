@@ -2,6 +2,7 @@
 
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "util/mapped_file.hpp"
 #include "util/terminal.hpp"
 
 #include <cerrno>
@@ -21,46 +22,103 @@ namespace {
 constexpr std::string_view k_magic = "gh-analyze cache\n";
 
 /// Detects a damaged or truncated file (not a defence against tampering): a 64-bit
-/// multiply-mix over 8-byte words, fast enough to run over the whole file every time.
-std::uint64_t checksum(std::string_view bytes) {
-    std::uint64_t hash = 0x243f6a8885a308d3ULL ^ bytes.size();
-    const auto mix = [&](std::uint64_t word) {
-        hash = (hash ^ word) * 0x9e3779b97f4a7c15ULL;
-        hash ^= hash >> 29;
-    };
-    std::size_t at = 0;
-    for (; at + 8 <= bytes.size(); at += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, bytes.data() + at, 8);
-        mix(word);
+/// multiply-mix over 8-byte words, fast enough to run over the whole file every time,
+/// and computed as the bytes stream out.
+class Checksum {
+  public:
+    void update(std::string_view bytes) {
+        m_total += bytes.size();
+        while (m_pending_size > 0 && m_pending_size < 8 && !bytes.empty()) {
+            m_pending[m_pending_size++] = bytes.front();
+            bytes.remove_prefix(1);
+        }
+        if (m_pending_size == 8) {
+            mix(word(m_pending));
+            m_pending_size = 0;
+        }
+        for (; bytes.size() >= 8; bytes.remove_prefix(8)) {
+            mix(word(bytes.data()));
+        }
+        for (const char c : bytes) {
+            m_pending[m_pending_size++] = c;
+        }
     }
-    std::uint64_t tail = 0;
-    std::memcpy(&tail, bytes.data() + at, bytes.size() - at);
-    mix(tail);
-    return hash;
+
+    std::uint64_t finish() const {
+        Checksum copy = *this;
+        char tail[8] = {};
+        std::memcpy(tail, m_pending, m_pending_size);
+        copy.mix(word(tail));
+        copy.mix(m_total);
+        return copy.m_hash;
+    }
+
+  private:
+    static std::uint64_t word(const char* bytes) {
+        std::uint64_t value;
+        std::memcpy(&value, bytes, 8);
+        return value;
+    }
+    void mix(std::uint64_t value) {
+        m_hash = (m_hash ^ value) * 0x9e3779b97f4a7c15ULL;
+        m_hash ^= m_hash >> 29;
+    }
+
+    std::uint64_t m_hash = 0x243f6a8885a308d3ULL;
+    std::uint64_t m_total = 0;
+    char m_pending[8] = {};
+    std::size_t m_pending_size = 0;
+};
+
+std::uint64_t checksum(std::string_view bytes) {
+    Checksum sum;
+    sum.update(bytes);
+    return sum.finish();
 }
 
-/// Appends values in a fixed little-endian layout.
+/// Appends values in a fixed little-endian layout; with a file attached, streams them
+/// into it a megabyte at a time, keeping the checksum of everything written.
 class Writer {
   public:
+    Writer() = default;
+    Writer(AtomicFileWriter& file, Checksum& sum) : m_file(&file), m_sum(&sum) {}
+
     template <typename Integer>
     void integer(Integer value) {
         static_assert(std::is_integral_v<Integer>);
+        char bytes[sizeof(Integer)];
         for (std::size_t i = 0; i < sizeof(Integer); ++i) {
-            m_bytes += static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff);
+            bytes[i] = static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff);
         }
+        m_bytes.append(bytes, sizeof bytes);
     }
     void text(std::string_view value) {
         integer<std::uint32_t>(static_cast<std::uint32_t>(value.size()));
+        if (m_file && value.size() >= 4096) {
+            flush(); // large payloads go straight out, uncopied
+            m_sum->update(value);
+            m_file->write(value);
+            return;
+        }
         m_bytes += value;
+        if (m_file && m_bytes.size() >= (1u << 20)) {
+            flush();
+        }
     }
     void oid(const git_oid& id) {
         m_bytes.append(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
+    }
+    void flush() {
+        m_sum->update(m_bytes);
+        m_file->write(m_bytes);
+        m_bytes.clear();
     }
     std::string& bytes() { return m_bytes; }
 
   private:
     std::string m_bytes;
+    AtomicFileWriter* m_file = nullptr;
+    Checksum* m_sum = nullptr;
 };
 
 /// Reads what Writer wrote; any read past the end means the file is damaged.
@@ -283,17 +341,6 @@ std::string settings_hash(const std::string& text) {
     return fmt::format("{:016x}", checksum(text));
 }
 
-std::shared_ptr<const std::string> read_whole(const std::filesystem::path& path) {
-    std::ifstream file(path, std::ios::binary | std::ios::ate);
-    if (!file) {
-        return nullptr;
-    }
-    auto bytes = std::make_shared<std::string>(static_cast<std::size_t>(file.tellg()), '\0');
-    file.seekg(0);
-    file.read(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-    return file ? bytes : nullptr;
-}
-
 std::int64_t modification_time(const std::filesystem::path& path, std::uintmax_t& size) {
     struct stat status {};
     if (::stat(path.c_str(), &status) != 0) {
@@ -352,11 +399,11 @@ Cache::~Cache() {
 
 std::optional<Saved> Cache::load(std::string& why_not) const {
     why_not.clear();
-    const auto file = read_whole(m_path);
+    const auto file = MappedFile::open(m_path);
     if (!file) {
         return std::nullopt;
     }
-    const std::string_view bytes = *file;
+    const std::string_view bytes = file->bytes();
     try {
         if (bytes.size() < k_magic.size() + 12 || !bytes.starts_with(k_magic)) {
             throw std::runtime_error("not a gh-analyze cache");
@@ -402,7 +449,9 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
 
 void Cache::save(const history::History& history,
                  const std::vector<BuilderToSave>& builders) const {
-    Writer out;
+    AtomicFileWriter file(m_path);
+    Checksum sum;
+    Writer out(file, sum);
     out.bytes() = k_magic;
     out.integer<std::uint32_t>(k_format_version);
     out.text(m_settings.describe());
@@ -431,9 +480,11 @@ void Cache::save(const history::History& history,
         }
         out.text(header.bytes);
     }
-    const std::uint64_t sum = checksum(out.bytes());
-    out.integer<std::uint64_t>(sum);
-    write_file_atomically(m_path, out.bytes());
+    out.flush();
+    Writer trailer;
+    trailer.integer<std::uint64_t>(sum.finish());
+    file.write(trailer.bytes());
+    file.commit();
 }
 
 OutputManifest::OutputManifest(const Cache& cache, const std::filesystem::path& out_dir,

@@ -2,6 +2,7 @@
 
 #include "history/history.hpp"
 #include "tables/cumulative.hpp"
+#include "util/mapped_file.hpp"
 
 #include <filesystem>
 #include <map>
@@ -14,7 +15,7 @@ namespace gh::cache {
 
 /// Bumped whenever what is saved, or the rules that computed it, change: a cache from
 /// another format is never used.
-inline constexpr std::uint32_t k_format_version = 2;
+inline constexpr std::uint32_t k_format_version = 3;
 
 /// Everything that changes the result besides the history itself.
 struct Settings {
@@ -39,7 +40,7 @@ struct SavedBuilder {
 /// What one run leaves for the next: the walked history and every playlist's builder.
 struct Saved {
     history::History history;
-    std::shared_ptr<const std::string> file;
+    std::shared_ptr<const MappedFile> file;
     std::vector<SavedBuilder> builders;
 };
 

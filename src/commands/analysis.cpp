@@ -2,6 +2,7 @@
 
 #include "git/repository.hpp"
 #include "util/calendar.hpp"
+#include "util/parallel.hpp"
 #include "util/terminal.hpp"
 
 #include <algorithm>
@@ -253,11 +254,6 @@ tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& ana
     return builder;
 }
 
-unsigned thread_count(unsigned requested, std::size_t work) {
-    unsigned jobs = requested ? requested : std::max(1u, std::thread::hardware_concurrency());
-    return static_cast<unsigned>(std::min<std::size_t>({jobs, work, 64}));
-}
-
 } // namespace
 
 tables::PlaylistTable BuiltPlaylist::table(const Analysis& analysis) && {
@@ -311,44 +307,33 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
         return remaining(pending[a]) > remaining(pending[b]);
     });
     std::vector<std::string> errors(pending.size());
-    std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
     Progress progress(!options.quiet);
-    // `main_thread` also draws the progress: Progress is not shared between threads.
-    const auto work = [&](bool main_thread) {
-        std::optional<BlobReader> reader;
-        for (std::size_t i; (i = next++) < order.size();) {
-            BuiltPlaylist& playlist = pending[order[i]];
-            try {
-                if (!reader) {
-                    reader.emplace(analysis.repo.get());
-                }
-                tables::TableBuilder builder =
-                    playlist.saved ? tables::TableBuilder::restore(
-                                         cache::parse_builder(*playlist.saved,
-                                                              analysis.history.snapshots.size()),
-                                         analysis.key_mode)
-                                   : tables::TableBuilder(playlist.id, analysis.key_mode);
-                playlist.builder.emplace(build_one(std::move(builder), analysis, *reader));
-                playlist.saved = nullptr;
-            } catch (const std::exception& error) {
-                errors[order[i]] = error.what();
-            }
-            ++done;
-            if (main_thread) {
-                progress.update("building tables", done, order.size());
-            }
-        }
-    };
-    std::vector<std::thread> threads;
     const unsigned jobs = thread_count(options.jobs, order.size());
-    for (unsigned t = 1; t < jobs; ++t) {
-        threads.emplace_back(work, false);
-    }
-    work(true);
-    for (auto& thread : threads) {
-        thread.join();
-    }
+    std::vector<std::optional<BlobReader>> readers(jobs);
+    run_parallel(order.size(), jobs, [&](unsigned thread, std::size_t item) {
+        BuiltPlaylist& playlist = pending[order[item]];
+        try {
+            auto& reader = readers[thread];
+            if (!reader) {
+                reader.emplace(analysis.repo.get());
+            }
+            tables::TableBuilder builder =
+                playlist.saved
+                    ? tables::TableBuilder::restore(
+                          cache::parse_builder(*playlist.saved, analysis.history.snapshots.size()),
+                          analysis.key_mode)
+                    : tables::TableBuilder(playlist.id, analysis.key_mode);
+            playlist.builder.emplace(build_one(std::move(builder), analysis, *reader));
+            playlist.saved = nullptr;
+        } catch (const std::exception& error) {
+            errors[order[item]] = error.what();
+        }
+        ++done;
+        if (thread == 0) { // Progress is not shared between threads
+            progress.update("building tables", done, order.size());
+        }
+    });
     progress.clear();
 
     PhaseTimer timer;

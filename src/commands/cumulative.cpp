@@ -5,6 +5,7 @@
 #include "commands/command.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file_names.hpp"
+#include "util/parallel.hpp"
 #include "util/terminal.hpp"
 
 #include <filesystem>
@@ -33,7 +34,8 @@ writers::MarkdownLinks markdown_links(const std::string& dir) {
 /// a cache, a table whose state has not changed since an earlier run wrote its file is
 /// neither rendered nor written again.
 bool write_directory(std::vector<BuiltPlaylist>&& built, const Analysis& analysis,
-                     writers::Format format, const std::filesystem::path& out, bool quiet) {
+                     writers::Format format, const std::filesystem::path& out,
+                     const HistoryOptions& options) {
     std::error_code error;
     std::filesystem::create_directories(out, error);
     if (error) {
@@ -48,37 +50,64 @@ bool write_directory(std::vector<BuiltPlaylist>&& built, const Analysis& analysi
     const std::int32_t tip_day =
         format == writers::Format::markdown ? 0 : analysis.calendar.tip_day;
     bool complete = true;
-    std::size_t written = 0;
-    std::size_t unchanged = 0;
+    std::vector<BuiltPlaylist*> writable;
     for (auto& playlist : built) {
-        if (!is_safe_file_name(playlist.id)) {
+        if (is_safe_file_name(playlist.id)) {
+            writable.push_back(&playlist);
+        } else {
             warn("not writing playlist '{}': its id is not a safe file name (expected letters, "
                  "digits, '_', '-' or '.')",
                  playlist.id);
             complete = false;
+        }
+    }
+    enum class Outcome { unchanged, written, failed };
+    std::vector<Outcome> outcomes(writable.size());
+    std::vector<cache::OutputManifest::TableState> states(writable.size());
+    std::vector<std::string> errors(writable.size());
+    const auto path_of = [&](const BuiltPlaylist& playlist) {
+        return out / fmt::format("{}.{}", playlist.id, writers::extension(format));
+    };
+    run_parallel(
+        writable.size(), thread_count(options.jobs, writable.size()), [&](unsigned, std::size_t i) {
+            BuiltPlaylist& playlist = *writable[i];
+            const auto path = path_of(playlist);
+            const auto& versions = analysis.history.playlists.find(playlist.id)->second;
+            states[i] = {analysis.labels.commits.at(versions.back().snapshot),
+                         static_cast<std::uint32_t>(versions.size()), tip_day};
+            if (manifest && manifest->current(playlist.id, states[i], path)) {
+                outcomes[i] = Outcome::unchanged;
+                return;
+            }
+            try {
+                const auto table = std::move(playlist).table(analysis);
+                outcomes[i] = write_file_atomically(
+                                  path, writers::render({&table}, analysis.labels, format, links))
+                                  ? Outcome::written
+                                  : Outcome::unchanged;
+            } catch (const std::exception& failure) {
+                outcomes[i] = Outcome::failed;
+                errors[i] = failure.what();
+            }
+        });
+    std::size_t written = 0;
+    std::size_t unchanged = 0;
+    for (std::size_t i = 0; i < writable.size(); ++i) {
+        if (outcomes[i] == Outcome::failed) {
+            // A table not written leaves the old file (or none), never half of one.
+            warn("not writing playlist '{}': {}", writable[i]->id, errors[i]);
+            complete = false;
             continue;
         }
-        const auto path = out / fmt::format("{}.{}", playlist.id, writers::extension(format));
-        const auto& versions = analysis.history.playlists.find(playlist.id)->second;
-        const cache::OutputManifest::TableState state{
-            analysis.labels.commits.at(versions.back().snapshot),
-            static_cast<std::uint32_t>(versions.size()), tip_day};
-        if (manifest && manifest->current(playlist.id, state, path)) {
-            ++unchanged;
-            continue;
-        }
-        const auto table = std::move(playlist).table(analysis);
-        const bool changed =
-            write_file_atomically(path, writers::render({&table}, analysis.labels, format, links));
-        (changed ? written : unchanged) += 1;
+        (outcomes[i] == Outcome::written ? written : unchanged) += 1;
         if (manifest) {
-            manifest->record(playlist.id, state, path);
+            manifest->record(writable[i]->id, states[i], path_of(*writable[i]));
         }
     }
     if (manifest) {
         manifest->save();
     }
-    if (!quiet) {
+    if (!options.quiet) {
         note("{} tables in {}: {} written, {} unchanged", written + unchanged, out.string(),
              written, unchanged);
     }
@@ -144,9 +173,9 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
         report_stray_lines(built, analysis);
     }
     if (!options.out.empty()) {
-        complete = write_directory(std::move(built), analysis, *format, options.out,
-                                   options.history.quiet) &&
-                   complete;
+        complete =
+            write_directory(std::move(built), analysis, *format, options.out, options.history) &&
+            complete;
     } else {
         const auto tables = tables_at_tip(std::move(built), analysis);
         std::vector<const tables::PlaylistTable*> pointers;

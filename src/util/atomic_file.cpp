@@ -26,53 +26,82 @@ bool holds(const std::filesystem::path& path, std::string_view content) {
            existing == content;
 }
 
+/// The mode a new file gets (0666 less the umask). umask can only be read by setting
+/// it, so it is read once, before any thread writes files.
 mode_t creation_mode() {
-    const mode_t mask = umask(0);
-    umask(mask);
-    return 0666 & ~mask;
+    static const mode_t mode = [] {
+        const mode_t mask = umask(0);
+        umask(mask);
+        return static_cast<mode_t>(0666 & ~mask);
+    }();
+    return mode;
 }
 
 } // namespace
 
-bool write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-    if (holds(path, content)) {
-        return false;
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path) : m_path(std::move(path)) {
+    m_temporary =
+        (m_path.parent_path() / ("." + m_path.filename().string() + ".tmp-XXXXXX")).string();
+    m_fd = mkstemp(m_temporary.data());
+    if (m_fd < 0) {
+        fail("cannot create a temporary file next to {}: {}", m_path.string(),
+             std::strerror(errno));
     }
-    std::string temporary = (path.parent_path() / ("." + path.filename().string() + ".tmp-XXXXXX"));
-    const int fd = mkstemp(temporary.data());
-    if (fd < 0) {
-        fail("cannot create a temporary file next to {}: {}", path.string(), std::strerror(errno));
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+    if (m_fd >= 0) {
+        close(m_fd);
+        unlink(m_temporary.c_str());
     }
-    const auto give_up = [&](std::string_view doing) {
-        const int saved = errno;
-        close(fd);
-        unlink(temporary.c_str());
-        fail("{} {}: {}", doing, path.string(), std::strerror(saved));
-    };
-    std::size_t written = 0;
-    while (written < content.size()) {
-        const ssize_t n = write(fd, content.data() + written, content.size() - written);
+}
+
+void AtomicFileWriter::give_up(std::string_view doing) {
+    const int saved = errno;
+    close(m_fd);
+    m_fd = -1;
+    unlink(m_temporary.c_str());
+    fail("{} {}: {}", doing, m_path.string(), std::strerror(saved));
+}
+
+void AtomicFileWriter::write(std::string_view bytes) {
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(m_fd, bytes.data(), bytes.size());
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n < 0) {
             give_up("cannot write");
         }
-        written += static_cast<std::size_t>(n);
+        bytes.remove_prefix(static_cast<std::size_t>(n));
     }
-    if (fchmod(fd, creation_mode()) != 0) {
+}
+
+void AtomicFileWriter::commit() {
+    if (fchmod(m_fd, creation_mode()) != 0) {
         give_up("cannot set the permissions of");
     }
-    if (close(fd) != 0) {
+    if (close(m_fd) != 0) {
+        m_fd = -1;
         const int saved = errno;
-        unlink(temporary.c_str());
-        fail("cannot write {}: {}", path.string(), std::strerror(saved));
+        unlink(m_temporary.c_str());
+        fail("cannot write {}: {}", m_path.string(), std::strerror(saved));
     }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    m_fd = -1;
+    if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
         const int saved = errno;
-        unlink(temporary.c_str());
-        fail("cannot replace {}: {}", path.string(), std::strerror(saved));
+        unlink(m_temporary.c_str());
+        fail("cannot replace {}: {}", m_path.string(), std::strerror(saved));
     }
+}
+
+bool write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+    if (holds(path, content)) {
+        return false;
+    }
+    AtomicFileWriter writer(path);
+    writer.write(content);
+    writer.commit();
     return true;
 }
 

@@ -59,8 +59,22 @@ std::array<std::string_view, k_columns.size()> row_fields(const tables::Playlist
             number(numbers.days, row.days_present)};
 }
 
+/// True when `text` holds one of `special`: a plain loop, much faster here than
+/// find_first_of, which searches once per character of `special`.
+template <std::size_t N>
+bool contains_any(std::string_view text, const char (&special)[N]) {
+    for (const char c : text) {
+        for (std::size_t i = 0; i + 1 < N; ++i) {
+            if (c == special[i]) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 void append_csv(std::string& out, std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    if (!contains_any(text, ",\"\r\n")) {
         out += text;
         return;
     }
@@ -75,7 +89,7 @@ void append_csv(std::string& out, std::string_view text) {
 }
 
 void append_tsv(std::string& out, std::string_view text) {
-    if (text.find_first_of("\\\t\r\n") == std::string_view::npos) {
+    if (!contains_any(text, "\\\t\r\n")) {
         out += text;
         return;
     }
