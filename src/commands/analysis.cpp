@@ -370,6 +370,38 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
     return selected;
 }
 
+std::vector<tables::TableBuilder>
+follow_playlists(const Analysis& analysis, const HistoryOptions& options, const FollowFn& follow) {
+    std::vector<std::optional<tables::TableBuilder>> built(analysis.selected.size());
+    std::vector<std::string> errors(analysis.selected.size());
+    const unsigned jobs = thread_count(options.jobs, built.size());
+    std::vector<std::optional<BlobReader>> readers(jobs);
+    run_parallel(built.size(), jobs, [&](unsigned thread, std::size_t item) {
+        try {
+            if (!readers[thread]) {
+                readers[thread].emplace(analysis.repo.get());
+            }
+            tables::TableBuilder builder(analysis.selected[item], analysis.key_mode);
+            builder.observe([&, item](const tables::TableBuilder& observed,
+                                      const tables::TableBuilder::Change& change) {
+                follow(item, observed, change);
+            });
+            built[item].emplace(build_one(std::move(builder), analysis, *readers[thread]));
+        } catch (const std::exception& error) {
+            errors[item] = error.what();
+        }
+    });
+    std::vector<tables::TableBuilder> builders;
+    for (std::size_t i = 0; i < built.size(); ++i) {
+        if (!built[i]) {
+            // Statistics over part of the data would be silently wrong: stop instead.
+            fail("cannot read playlist {}: {}", analysis.selected[i], errors[i]);
+        }
+        builders.push_back(std::move(*built[i]));
+    }
+    return builders;
+}
+
 std::vector<tables::PlaylistTable> tables_at_tip(std::vector<BuiltPlaylist>&& built,
                                                  const Analysis& analysis) {
     std::vector<tables::PlaylistTable> tables;

@@ -8,6 +8,7 @@
 #include "writers/table_writer.hpp"
 
 #include <boost/program_options.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -85,6 +86,18 @@ struct BuiltPlaylist {
 /// the cache is left as it was).
 std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions& options,
                                         bool& complete);
+
+/// Called after every version of a followed playlist: which of the selected playlists
+/// (an index into Analysis::selected), its builder, and what the version changed.
+using FollowFn = std::function<void(std::size_t, const tables::TableBuilder&,
+                                    const tables::TableBuilder::Change&)>;
+
+/// Builds the selected playlists' tables from their first version, calling `follow`
+/// after each version: the engine of `cumulative`, watched version by version, for the
+/// commands that need more than the final table. Calls for one playlist come in order
+/// and from one thread; different playlists may run on different threads.
+std::vector<tables::TableBuilder>
+follow_playlists(const Analysis& analysis, const HistoryOptions& options, const FollowFn& follow);
 
 /// The tables of all of `built` as of the analysed revision.
 std::vector<tables::PlaylistTable> tables_at_tip(std::vector<BuiltPlaylist>&& built,

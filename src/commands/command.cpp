@@ -11,6 +11,11 @@ namespace {
 constexpr std::array k_commands{
     Command{"cumulative", "every track ever in each playlist, with first-seen and removed dates",
             run_cumulative},
+    Command{"history", "each version of one playlist: tracks added and removed, renames",
+            run_history},
+    Command{"snapshot", "one playlist as it was on a date or at a revision", run_snapshot},
+    Command{"churn", "turnover, survival and similarity per playlist, or over time", run_churn},
+    Command{"export", "the whole history as a SQLite database", run_export},
     Command{"validate", "check playlist files (a pre-commit hook): format, order, encoding",
             run_validate},
 };

@@ -27,5 +27,9 @@ const Command* nearest_command(std::string_view name);
 
 ExitCode run_cumulative(const std::vector<std::string>& args);
 ExitCode run_validate(const std::vector<std::string>& args);
+ExitCode run_history(const std::vector<std::string>& args);
+ExitCode run_snapshot(const std::vector<std::string>& args);
+ExitCode run_churn(const std::vector<std::string>& args);
+ExitCode run_export(const std::vector<std::string>& args);
 
 } // namespace gh::commands

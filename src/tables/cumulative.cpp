@@ -29,6 +29,7 @@ struct TableBuilder::Seen {
     }
     void header(std::string_view line) { header_lines.push_back(line); }
     void track(std::string_view line, std::uint32_t) {
+        ++builder.m_change.track_lines;
         const auto matched = std::exchange(builder.m_matched_row, std::nullopt);
         if (matched && !builder.m_state.rows[*matched].several_lines) {
             builder.see(*matched, line);
@@ -54,6 +55,9 @@ TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
     builder.m_state = std::move(state);
     builder.m_display.assign(builder.m_state.rows.size(), nullptr);
     builder.m_seen_in.assign(builder.m_state.rows.size(), 0);
+    builder.m_present_count = static_cast<std::uint32_t>(
+        std::count_if(builder.m_state.rows.begin(), builder.m_state.rows.end(),
+                      [](const RowState& row) { return row.present; }));
     const auto& lines = builder.m_state.latest_lines;
     const auto& rows = builder.m_state.latest_rows;
     const bool any_present = std::any_of(builder.m_state.rows.begin(), builder.m_state.rows.end(),
@@ -146,6 +150,10 @@ void TableBuilder::see(std::uint32_t row_index, std::string_view line) {
             ++row.stints;
             state.stint_start = m_day;
             state.present = true;
+            ++m_present_count;
+            if (m_observer) {
+                m_change.started.push_back(row_index);
+            }
         }
     }
     m_current.push_back({line, row_index});
@@ -172,6 +180,10 @@ void TableBuilder::remove_unseen(std::int32_t day) {
             track.last_seen = m_state.last_snapshot; // the previous version had it
             track.days_present += day - state.stint_start;
             state.present = false;
+            --m_present_count;
+            if (m_observer) {
+                m_change.ended.push_back(row);
+            }
         }
     }
 }
@@ -185,6 +197,9 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
     m_current.clear();
     m_unmatched.clear();
     m_cursor = 0;
+    if (m_observer) {
+        m_change = Change{snapshot, day, {}, {}, 0, 0, false, table.name, table.description};
+    }
     if (content) {
         Seen seen{*this};
         plain::scan_plain_file(*content, seen);
@@ -200,6 +215,11 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
     m_previous.swap(m_current);
     m_state.last_snapshot = snapshot;
     table.deleted = !content.has_value();
+    if (m_observer) {
+        m_change.size = m_present_count;
+        m_change.deleted = table.deleted;
+        m_observer(*this, m_change);
+    }
 }
 
 PlaylistTable TableBuilder::finish(PlaylistTable table, const State& state, std::int32_t tip_day) {

@@ -3,6 +3,7 @@
 #include "plain/track_key.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -112,6 +113,24 @@ class TableBuilder {
     /// longer refers to the bytes passed to `apply` (they may be freed after this).
     void detach();
 
+    /// What one version changed, for commands that follow a playlist through time
+    /// (history, churn, export). Rows are indices into `state().table.rows`.
+    struct Change {
+        std::uint32_t snapshot = 0;
+        std::int32_t day = 0;
+        std::vector<std::uint32_t> started; ///< rows that began a stint (new or re-added)
+        std::vector<std::uint32_t> ended;   ///< rows that were removed
+        std::uint32_t size = 0;             ///< keys present after this version
+        std::uint32_t track_lines = 0;      ///< track lines in the file (duplicates too)
+        bool deleted = false;
+        std::string previous_name; ///< the name and description before this version
+        std::string previous_description;
+    };
+    using Observer = std::function<void(const TableBuilder&, const Change&)>;
+
+    /// Calls `observer` after every version applied from now on.
+    void observe(Observer observer) { m_observer = std::move(observer); }
+
   private:
     struct Seen; // receives one version's lines
     /// A track line of the previous version and its row.
@@ -148,6 +167,9 @@ class TableBuilder {
     std::int32_t m_day = 0;
     /// Rows of previous lines that this version did not match: they may be gone.
     std::vector<std::uint32_t> m_unmatched;
+    Observer m_observer;
+    Change m_change; ///< filled while a version is applied, when observed
+    std::uint32_t m_present_count = 0;
 };
 
 } // namespace gh::tables

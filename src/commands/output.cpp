@@ -1,0 +1,45 @@
+#include "commands/output.hpp"
+
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace gh::commands {
+
+std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            out += fmt::format("\\x{:02x}", byte);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+bool stdout_is_terminal() {
+    return isatty(STDOUT_FILENO) == 1;
+}
+
+bool use_color(std::string_view setting) {
+    if (setting == "always") {
+        return true;
+    }
+    if (setting == "never") {
+        return false;
+    }
+    if (setting != "auto") {
+        throw Error::usage("unknown --color '{}': expected auto, always or never", setting);
+    }
+    return stdout_is_terminal();
+}
+
+std::string colored(std::string_view text, std::string_view code, bool enabled) {
+    return enabled ? fmt::format("\033[{}m{}\033[0m", code, text) : std::string(text);
+}
+
+} // namespace gh::commands

@@ -1,0 +1,145 @@
+// gh-analyze snapshot ID --at DATE|REV: a playlist as it was at the end of a day or at a
+// revision.
+
+#include "commands/analysis.hpp"
+#include "commands/command.hpp"
+#include "commands/output.hpp"
+#include "git/repository.hpp"
+#include "plain/plain_file.hpp"
+#include "util/calendar.hpp"
+#include "util/terminal.hpp"
+#include "writers/table_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace po = boost::program_options;
+
+namespace gh::commands {
+
+namespace {
+
+/// The commit whose file shows the playlist at `at`: the last snapshot on or before that
+/// day (in --tz), or the revision itself. `what` describes it for messages.
+git::Commit commit_at(const Analysis& analysis, const std::string& at, std::string& what) {
+    if (const auto day = parse_day(at)) {
+        const auto& days = analysis.calendar.snapshot_days;
+        std::optional<std::size_t> last;
+        for (std::size_t s = 0; s < days.size(); ++s) {
+            if (days[s] <= *day) {
+                last = s;
+            }
+        }
+        if (!last) {
+            throw Error(fmt::format("{} is before the first snapshot of {} ({})", at,
+                                    analysis.history.dir, format_day(days.front())));
+        }
+        what =
+            fmt::format("the end of {} (commit {})", at, analysis.history.snapshots[*last].commit);
+        return git::resolve_commit(analysis.repo.get(), analysis.labels.commits[*last]);
+    }
+    auto commit = git::resolve_commit(analysis.repo.get(), at);
+    what = fmt::format("'{}' (commit {})", at, *git_commit_id(commit.get()));
+    return commit;
+}
+
+std::string render_text(const plain::PlainFile& file) {
+    std::string out = printable(file.name) + "\n";
+    for (const auto line : file.description) {
+        out += printable(line) + "\n";
+    }
+    out += "\n";
+    for (const auto& track : file.tracks) {
+        out += printable(track.text) + "\n";
+    }
+    return out;
+}
+
+std::string render_csv(const plain::PlainFile& file) {
+    std::string out = "position,title,artists,album\r\n";
+    for (std::size_t i = 0; i < file.tracks.size(); ++i) {
+        const auto& track = file.tracks[i];
+        out += fmt::format("{},{},{},{}\r\n", i + 1, writers::csv_field(track.title),
+                           writers::csv_field(track.artists), writers::csv_field(track.album));
+    }
+    return out;
+}
+
+std::string render_json(const std::string& id, const std::string& commit,
+                        const plain::PlainFile& file) {
+    std::string description;
+    for (std::size_t i = 0; i < file.description.size(); ++i) {
+        description += (i ? "\n" : "") + std::string(file.description[i]);
+    }
+    auto tracks = nlohmann::ordered_json::array();
+    for (const auto& track : file.tracks) {
+        tracks.push_back(
+            {{"title", track.title}, {"artists", track.artists}, {"album", track.album}});
+    }
+    nlohmann::ordered_json document{{"playlist", id},
+                                    {"commit", commit},
+                                    {"name", file.name},
+                                    {"description", description},
+                                    {"tracks", tracks}};
+    return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+} // namespace
+
+ExitCode run_snapshot(const std::vector<std::string>& args) {
+    HistoryOptions history;
+    std::string id;
+    std::string at;
+    std::string format = "text";
+    po::options_description description;
+    add_history_options(description, history);
+    auto option = description.add_options();
+    option("at", po::value(&at)->value_name("DATE|REV")->required(),
+           "a date (YYYY-MM-DD: the playlist at the end of that day) or a revision");
+    option("format", po::value(&format)->value_name("FORMAT")->default_value(format),
+           "text (the file's lines), csv or json");
+    po::options_description hidden;
+    hidden.add_options()("id", po::value(&id)->required());
+    po::options_description all;
+    all.add(description).add(hidden);
+    po::positional_options_description positional;
+    positional.add("id", 1);
+    if (!parse_command_line(args, all, "snapshot", "ID --at DATE|REV [options]", &positional,
+                            &description)) {
+        return ExitCode::ok;
+    }
+    if (format != "text" && format != "csv" && format != "json") {
+        throw Error::usage("unknown --format '{}': expected text, csv or json\n"
+                           "Try 'gh-analyze snapshot --help'.",
+                           format);
+    }
+    history.playlists = {id};
+    history.use_cache = false;
+    const Analysis analysis = analyse(history);
+    std::string what;
+    const git::Commit commit = commit_at(analysis, at, what);
+    const auto tree =
+        git::directory_tree_id(analysis.repo.get(), commit.get(), analysis.history.dir);
+    git::TreeEntry entry;
+    if (tree) {
+        const git::Tree dir = git::lookup_tree(analysis.repo.get(), *tree);
+        if (const auto* found = git_tree_entry_byname(dir.get(), id.c_str())) {
+            git::check(git_tree_entry_dup(git::out(entry), found), "reading {}", id);
+        }
+    }
+    if (!entry || (git_tree_entry_filemode(entry.get()) != GIT_FILEMODE_BLOB &&
+                   git_tree_entry_filemode(entry.get()) != GIT_FILEMODE_BLOB_EXECUTABLE)) {
+        fail("playlist {} did not exist at {}: no file {}/{} there", id, what, analysis.history.dir,
+             id);
+    }
+    const std::string content =
+        git::read_blob(analysis.repo.get(), *git_tree_entry_id(entry.get()),
+                       fmt::format("{}/{} at {}", analysis.history.dir, id, what));
+    const plain::PlainFile file = plain::parse_plain_file(content);
+    const std::string commit_id = git::hex(*git_commit_id(commit.get()));
+    write_stdout(format == "json"  ? render_json(id, commit_id, file)
+                 : format == "csv" ? render_csv(file)
+                                   : render_text(file));
+    return ExitCode::ok;
+}
+
+} // namespace gh::commands
