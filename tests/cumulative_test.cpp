@@ -173,12 +173,52 @@ TEST(CumulativeTable, RestoredBuilderContinuesExactlyLikeTheOriginal) {
         ASSERT_EQ(actual.rows.size(), expected.rows.size()) << "split " << split;
         for (std::size_t r = 0; r < expected.rows.size(); ++r) {
             EXPECT_EQ(actual.rows[r].key, expected.rows[r].key);
-            EXPECT_EQ(actual.rows[r].removed, expected.rows[r].removed) << expected.rows[r].key << " split " << split;
+            EXPECT_EQ(actual.rows[r].removed, expected.rows[r].removed)
+                << expected.rows[r].key << " split " << split;
             EXPECT_EQ(actual.rows[r].last_seen, expected.rows[r].last_seen) << expected.rows[r].key;
             EXPECT_EQ(actual.rows[r].stints, expected.rows[r].stints) << expected.rows[r].key;
-            EXPECT_EQ(actual.rows[r].days_present, expected.rows[r].days_present) << expected.rows[r].key;
+            EXPECT_EQ(actual.rows[r].days_present, expected.rows[r].days_present)
+                << expected.rows[r].key;
         }
     }
+}
+
+} // namespace
+} // namespace gh::tables
+
+namespace gh::tables {
+namespace {
+
+TEST(CumulativeTable, ObserverReportsEachVersionsChanges) {
+    TableBuilder builder("id", plain::KeyMode::line);
+    std::vector<TableBuilder::Change> changes;
+    std::vector<std::vector<std::string>> started_keys;
+    builder.observe([&](const TableBuilder& observed, const TableBuilder::Change& change) {
+        changes.push_back(change);
+        std::vector<std::string> keys;
+        for (const auto row : change.started) {
+            keys.push_back(observed.state().table.rows[row].key);
+        }
+        started_keys.push_back(keys);
+    });
+    const std::string v0 = "N\nD\n\nA -- X -- 1\nB -- X -- 2\nB -- X -- 2";
+    const std::string v1 = "M\nD\n\nA -- X -- 1\nC -- X -- 3";
+    builder.apply(0, 0, v0);
+    builder.apply(1, 1, v1);
+    builder.apply(2, 2, std::nullopt);
+    builder.apply(3, 3, v0);
+    ASSERT_EQ(changes.size(), 4u);
+    EXPECT_EQ(changes[0].size, 2u);
+    EXPECT_EQ(changes[0].track_lines, 3u); // the duplicate line counts as a line
+    EXPECT_EQ(started_keys[0], (std::vector<std::string>{"a -- x -- 1", "b -- x -- 2"}));
+    EXPECT_EQ(changes[1].previous_name, "N");
+    EXPECT_EQ(started_keys[1], std::vector<std::string>{"c -- x -- 3"});
+    EXPECT_EQ(changes[1].ended.size(), 1u);
+    EXPECT_TRUE(changes[2].deleted);
+    EXPECT_EQ(changes[2].ended.size(), 2u);
+    EXPECT_EQ(changes[2].size, 0u);
+    EXPECT_EQ(started_keys[3], (std::vector<std::string>{"a -- x -- 1", "b -- x -- 2"}));
+    EXPECT_EQ(changes[3].size, 2u);
 }
 
 } // namespace

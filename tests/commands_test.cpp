@@ -1,0 +1,228 @@
+// The research commands through their entry points, on generated histories: snapshot
+// against `git show`, export against the cumulative tables and the files themselves.
+
+#include "commands/command.hpp"
+#include "plain/plain_file.hpp"
+#include "support/reference.hpp"
+#include "support/repo.hpp"
+#include "synth/generator.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+#include <sstream>
+
+namespace gh {
+namespace {
+
+std::filesystem::path generated(const test::TempDir& dir, std::uint64_t seed, int days = 20) {
+    const auto repo = dir.path() / "archive";
+    synth::GeneratorOptions options;
+    options.seed = seed;
+    options.playlists = 5;
+    options.days = days;
+    options.tracks = 8;
+    options.churn = 0.3;
+    options.quirks = true;
+    synth::generate_archive(repo, options);
+    return repo;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);) {
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+/// Runs a command as main would, returning its exit code and standard output.
+std::pair<ExitCode, std::string> run_command(const std::vector<std::string>& args) {
+    testing::internal::CaptureStdout();
+    ExitCode code = ExitCode::ok;
+    try {
+        code = commands::find_command(args.front())->run({args.begin() + 1, args.end()});
+    } catch (const Error& error) {
+        code = error.code();
+    }
+    return {code, testing::internal::GetCapturedStdout()};
+}
+
+TEST(SnapshotCommand, TracksEqualWhatGitShowHoldsAtEverySnapshot) {
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        test::TempDir dir;
+        const auto repo = generated(dir, seed);
+        const std::string q = test::shell_quote(repo.string());
+        std::size_t checked = 0;
+        for (const auto& commit : test::git_log_snapshots(repo, "HEAD", "playlists/plain")) {
+            for (const auto& entry :
+                 lines_of(test::run("git -C " + q + " ls-tree " + commit + " playlists/plain/"))) {
+                // "<mode> <type> <id>\t<path>": only files
+                if (entry.rfind("100644 blob", 0) != 0) {
+                    continue;
+                }
+                const std::string path = entry.substr(entry.find('\t') + 1);
+                const std::string id = path.substr(path.rfind('/') + 1);
+                const std::string file = test::run("git -C " + q + " show " + commit + ":" + path);
+                std::vector<std::string> expected;
+                for (const auto& track : plain::parse_plain_file(file).tracks) {
+                    expected.emplace_back(track.text);
+                }
+                const auto [code, output] = run_command({"snapshot", id, "--repo", repo.string(),
+                                                         "--at", commit, "--format", "json", "-q"});
+                ASSERT_EQ(code, ExitCode::ok) << id << " at " << commit;
+                std::vector<std::string> actual;
+                const auto parsed = nlohmann::json::parse(output); // outlives the loop below
+                for (const auto& track : parsed["tracks"]) {
+                    actual.push_back(track["title"].get<std::string>() + " -- " +
+                                     track["artists"].get<std::string>() + " -- " +
+                                     track["album"].get<std::string>());
+                }
+                ASSERT_EQ(actual, expected) << id << " at " << commit << ": " << output;
+                ++checked;
+            }
+        }
+        EXPECT_GT(checked, 50u);
+    }
+}
+
+TEST(SnapshotCommand, DatesBeforeTheFirstSnapshotAndAbsentPlaylistsAreErrors) {
+    test::TempDir dir;
+    const auto repo = generated(dir, 5);
+    EXPECT_EQ(
+        run_command({"snapshot", "nope", "--repo", repo.string(), "--at", "HEAD", "-q"}).first,
+        ExitCode::data);
+    const auto ids = lines_of(test::run("git -C " + test::shell_quote(repo.string()) +
+                                        " ls-tree --name-only HEAD playlists/plain/"));
+    const std::string id = ids.front().substr(ids.front().rfind('/') + 1);
+    EXPECT_EQ(
+        run_command({"snapshot", id, "--repo", repo.string(), "--at", "1999-01-01", "-q"}).first,
+        ExitCode::data);
+    EXPECT_EQ(
+        run_command({"snapshot", id, "--repo", repo.string(), "--at", "2030-01-01", "-q"}).first,
+        ExitCode::ok);
+}
+
+/// Rows of a query, as text.
+std::vector<std::vector<std::string>> query(sqlite3* db, const std::string& sql) {
+    sqlite3_stmt* statement = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr), SQLITE_OK) << sql;
+    std::vector<std::vector<std::string>> rows;
+    while (sqlite3_step(statement) == SQLITE_ROW) {
+        std::vector<std::string> row;
+        for (int c = 0; c < sqlite3_column_count(statement); ++c) {
+            const auto* text = sqlite3_column_text(statement, c);
+            row.emplace_back(text ? reinterpret_cast<const char*>(text) : "NULL");
+        }
+        rows.push_back(row);
+    }
+    sqlite3_finalize(statement);
+    return rows;
+}
+
+TEST(ExportCommand, DatabaseIsConsistentWithTablesAndFiles) {
+    test::TempDir dir;
+    const auto repo = generated(dir, 11, 30);
+    const auto file = dir.path() / "history.sqlite";
+    ASSERT_EQ(
+        run_command({"export", "--repo", repo.string(), "--sqlite", file.string(), "-q"}).first,
+        ExitCode::ok);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+
+    // Every foreign key holds.
+    EXPECT_TRUE(query(db, "PRAGMA foreign_key_check").empty());
+    // The tracks are the cumulative rows, field for field.
+    const auto rows = test::reference_rows(repo, "HEAD", "playlists/plain");
+    const auto exported =
+        query(db, "SELECT playlist, key, title, artists, album, added, added_commit, "
+                  "last_seen, last_seen_commit, coalesce(removed, ''), "
+                  "coalesce(removed_commit, ''), stints, days_present FROM tracks "
+                  "ORDER BY playlist, key");
+    ASSERT_EQ(exported.size(), rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        EXPECT_EQ(exported[i],
+                  (std::vector<std::string>{r.playlist, r.key, r.title, r.artists, r.album, r.added,
+                                            r.added_commit, r.last_seen, r.last_seen_commit,
+                                            r.removed, r.removed_commit, std::to_string(r.stints),
+                                            std::to_string(r.days_present)}));
+    }
+    // Memberships per key equal its stints; open memberships are exactly the present tracks.
+    EXPECT_TRUE(query(db, "SELECT t.playlist, t.key FROM tracks t LEFT JOIN memberships m "
+                          "ON m.playlist = t.playlist AND m.key = t.key GROUP BY t.playlist, t.key "
+                          "HAVING count(m.key) != t.stints")
+                    .empty());
+    EXPECT_TRUE(query(db,
+                      "SELECT 1 FROM tracks t WHERE (t.removed IS NULL) != EXISTS (SELECT 1 FROM "
+                      "memberships m WHERE m.playlist = t.playlist AND m.key = t.key AND "
+                      "m.end_commit IS NULL)")
+                    .empty());
+    // A stint's days add up to days_present.
+    EXPECT_TRUE(
+        query(db, "SELECT 1 FROM tracks t WHERE t.days_present != (SELECT sum(julianday("
+                  "coalesce(m.end_date, (SELECT date FROM commits ORDER BY position DESC LIMIT 1)))"
+                  " - julianday(m.start_date)) FROM memberships m WHERE m.playlist = t.playlist "
+                  "AND m.key = t.key)")
+            .empty());
+    // Snapshot sizes equal the files.
+    const std::string q = test::shell_quote(repo.string());
+    std::size_t checked = 0;
+    for (const auto& row :
+         query(db, "SELECT playlist, commit_id, track_lines FROM snapshots WHERE deleted = 0")) {
+        const std::string content =
+            test::run("git -C " + q + " show " + row[1] + ":playlists/plain/" + row[0]);
+        EXPECT_EQ(std::to_string(plain::parse_plain_file(content).tracks.size()), row[2])
+            << row[0] << " at " << row[1];
+        ++checked;
+    }
+    EXPECT_GT(checked, 30u);
+    sqlite3_close(db);
+}
+
+TEST(HistoryCommand, EveryVersionWithItsAdditionsAndRemovalsEscaped) {
+    test::TempDir dir;
+    const auto repo = test::make_scenario_repo(
+        dir, test::read_file(test::source_dir() / "fixtures/scenarios/basic.scenario"));
+    const auto [code, text] = run_command(
+        {"history", "37i9dQZF1DX4WYpdgoIcn6", "--repo", repo.string(), "--color", "always"});
+    ASSERT_EQ(code, ExitCode::ok);
+    EXPECT_NE(text.find("\033[32m  + Bell\\x07Title -- Control -- Chars\033[0m"), std::string::npos)
+        << text;
+    EXPECT_EQ(text.find('\a'), std::string::npos); // the bell is never sent to the terminal
+    const auto [json_code, json] = run_command(
+        {"history", "37i9dQZF1DXcBWIGoYBM5M", "--repo", repo.string(), "--format", "json"});
+    const auto changes = nlohmann::json::parse(json)["changes"];
+    ASSERT_EQ(changes.size(), 3u); // d1, d2, d4
+    EXPECT_EQ(changes[1]["removed"][0]["title"], "bad guy");
+    EXPECT_EQ(changes[1]["added"][0]["title"], "ΟΔΟΣ");
+    EXPECT_EQ(changes[2]["added"][0]["title"], "bad guy"); // re-added
+    EXPECT_EQ(changes[2]["removed"][0]["title"], "Pipe | Dream");
+    const auto [since_code, since] =
+        run_command({"history", "37i9dQZF1DXcBWIGoYBM5M", "--repo", repo.string(), "--format",
+                     "json", "--since", "2021-03-02", "--until", "2021-03-03"});
+    EXPECT_EQ(nlohmann::json::parse(since)["changes"].size(), 1u);
+}
+
+TEST(ChurnCommand, CsvHasARowPerPlaylistAndATotal) {
+    test::TempDir dir;
+    const auto repo = generated(dir, 4);
+    const auto [code, csv] =
+        run_command({"churn", "--repo", repo.string(), "--format", "csv", "-q"});
+    ASSERT_EQ(code, ExitCode::ok);
+    const auto lines = lines_of(csv);
+    ASSERT_GE(lines.size(), 3u);
+    EXPECT_EQ(lines.front().rfind("playlist,snapshots,first,last,size,tracks_ever", 0), 0u);
+    EXPECT_EQ(lines.back().rfind("(all),", 0), 0u);
+    const auto [by_code, series] =
+        run_command({"churn", "--repo", repo.string(), "--by", "week", "--format", "json", "-q"});
+    ASSERT_EQ(by_code, ExitCode::ok);
+    const auto parsed = nlohmann::json::parse(series);
+    ASSERT_FALSE(parsed.empty());
+    EXPECT_TRUE(parsed[0]["size"].is_number());
+    EXPECT_EQ(parsed[0]["period"].get<std::string>().substr(4, 2), "-W");
+}
+
+} // namespace
+} // namespace gh
