@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <atomic>
 #include <iostream>
-#include <numeric>
-#include <thread>
 #include <unordered_map>
 
 namespace po = boost::program_options;
@@ -33,7 +31,7 @@ void add_history_options(po::options_description& options, HistoryOptions& value
            "'title-artists' (album variants collapse into one row)");
     option("quiet,q", po::bool_switch(&values.quiet), "no progress display");
     option("jobs,j", po::value(&values.jobs)->value_name("N"),
-           "threads that build tables (default: one per processor)");
+           "threads that read, build and write tables (default: one per processor)");
     option("no-cache",
            po::bool_switch()->notifier([&values](bool off) { values.use_cache = !off; }),
            "neither read nor update the cache under <git-dir>/gh-analyze/");
