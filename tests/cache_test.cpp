@@ -5,6 +5,7 @@
 #include "cache/cache.hpp"
 #include "commands/analysis.hpp"
 #include "git/repository.hpp"
+#include "support/reference.hpp"
 #include "support/repo.hpp"
 #include "synth/generator.hpp"
 #include "writers/table_writer.hpp"
@@ -22,32 +23,20 @@ std::string render_all(const std::filesystem::path& repo, const std::string& rev
     commands::HistoryOptions options;
     options.repo = repo.string();
     options.rev = rev;
-    options.quiet = true;
     options.use_cache = use_cache;
     options.tz = tz;
     options.jobs = 2;
-    auto analysis = commands::analyse(options);
-    bool complete = true;
-    const auto tables =
-        commands::tables_at_tip(commands::build_tables(analysis, options, complete), analysis);
-    EXPECT_TRUE(complete);
+    const auto engine = test::engine_tables(options);
     std::vector<const tables::PlaylistTable*> pointers;
-    for (const auto& table : tables) {
+    for (const auto& table : engine.tables) {
         pointers.push_back(&table);
     }
     const writers::MarkdownLinks links{"playlists/plain", "playlists/pretty"};
-    return writers::render(pointers, analysis.labels, writers::Format::csv, links) +
-           writers::render(pointers, analysis.labels, writers::Format::markdown, links);
+    return writers::render(pointers, engine.labels, writers::Format::csv, links) +
+           writers::render(pointers, engine.labels, writers::Format::markdown, links);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream stream(text);
-    for (std::string line; std::getline(stream, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
+using test::lines_of;
 
 std::filesystem::path cache_file(const std::filesystem::path& repo) {
     for (const auto& entry : std::filesystem::directory_iterator(repo / ".git" / "gh-analyze")) {
@@ -113,13 +102,7 @@ TEST(Cache, IncrementalRunsEqualFullRunsOnGeneratedHistories) {
 
 TEST(Cache, DamagedTruncatedOrForeignCachesAreRebuiltNeverUsed) {
     test::TempDir dir;
-    const auto repo = dir.path() / "archive";
-    synth::GeneratorOptions options;
-    options.seed = 7;
-    options.playlists = 6;
-    options.days = 30;
-    options.quirks = true;
-    synth::generate_archive(repo, options);
+    const auto repo = test::generated_archive(dir, 7, 6, 30);
     const std::string full = render_all(repo, "HEAD", false);
     render_all(repo, "HEAD~5", true);
     const auto path = cache_file(repo);
@@ -155,12 +138,7 @@ TEST(Cache, DamagedTruncatedOrForeignCachesAreRebuiltNeverUsed) {
 
 TEST(Cache, DamageIsReportedAndTheCacheReplaced) {
     test::TempDir dir;
-    const auto repo = dir.path() / "archive";
-    synth::GeneratorOptions options;
-    options.seed = 3;
-    options.playlists = 4;
-    options.days = 12;
-    synth::generate_archive(repo, options);
+    const auto repo = test::generated_archive(dir, 3, 4, 12);
     render_all(repo, "HEAD", true);
     const auto path = cache_file(repo);
     const std::string good = test::read_file(path);

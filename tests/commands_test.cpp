@@ -16,26 +16,10 @@ namespace gh {
 namespace {
 
 std::filesystem::path generated(const test::TempDir& dir, std::uint64_t seed, int days = 20) {
-    const auto repo = dir.path() / "archive";
-    synth::GeneratorOptions options;
-    options.seed = seed;
-    options.playlists = 5;
-    options.days = days;
-    options.tracks = 8;
-    options.churn = 0.3;
-    options.quirks = true;
-    synth::generate_archive(repo, options);
-    return repo;
+    return test::generated_archive(dir, seed, 5, days, 8);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream stream(text);
-    for (std::string line; std::getline(stream, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
+using test::lines_of;
 
 /// Runs a command as main would, returning its exit code and standard output.
 std::pair<ExitCode, std::string> run_command(const std::vector<std::string>& args) {

@@ -74,13 +74,7 @@ TEST(Differential, SnapshotsEqualGitLogOnGeneratedHistories) {
 
 TEST(Differential, EngineEqualsReferenceAtEarlierRevisions) {
     test::TempDir dir;
-    const auto repo = dir.path() / "archive";
-    synth::GeneratorOptions options;
-    options.seed = 99;
-    options.playlists = 9;
-    options.days = 50;
-    options.quirks = true;
-    synth::generate_archive(repo, options);
+    const auto repo = test::generated_archive(dir, 99, 9, 50);
     // A side branch's tip too: the second parent of the oldest merge.
     std::string merge = test::run("git -C " + test::shell_quote(repo.string()) +
                                   " rev-list --merges HEAD | tail -n 1");

@@ -70,6 +70,18 @@ bool parse_command_line(const std::vector<std::string>& args,
     return true;
 }
 
+bool parse_command_line_with_id(const std::vector<std::string>& args,
+                                const po::options_description& options, std::string_view command,
+                                std::string_view usage, std::string& id) {
+    po::options_description hidden;
+    hidden.add_options()("id", po::value(&id)->required());
+    po::options_description all;
+    all.add(options).add(hidden);
+    po::positional_options_description positional;
+    positional.add("id", 1);
+    return parse_command_line(args, all, command, usage, &positional, &options);
+}
+
 namespace {
 
 plain::KeyMode parse_key_mode(std::string_view name) {

@@ -45,6 +45,11 @@ bool parse_command_line(
     const boost::program_options::positional_options_description* positional = nullptr,
     const boost::program_options::options_description* visible = nullptr);
 
+/// parse_command_line for a command whose first argument is one playlist ID.
+bool parse_command_line_with_id(const std::vector<std::string>& args,
+                                const boost::program_options::options_description& options,
+                                std::string_view command, std::string_view usage, std::string& id);
+
 /// A repository's playlist history, walked and dated, ready for tables.
 struct Analysis {
     git::Repository repo;

@@ -167,13 +167,7 @@ ExitCode run_history(const std::vector<std::string>& args) {
            "text or json");
     option("color", po::value(&color)->value_name("WHEN")->default_value(color),
            "colour the text: auto (when stdout is a terminal), always or never");
-    po::options_description hidden;
-    hidden.add_options()("id", po::value(&id)->required());
-    po::options_description all;
-    all.add(description).add(hidden);
-    po::positional_options_description positional;
-    positional.add("id", 1);
-    if (!parse_command_line(args, all, "history", "ID [options]", &positional, &description)) {
+    if (!parse_command_line_with_id(args, description, "history", "ID [options]", id)) {
         return ExitCode::ok;
     }
     if (format != "text" && format != "json") {

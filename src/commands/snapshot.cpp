@@ -97,14 +97,8 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
            "a date (YYYY-MM-DD: the playlist at the end of that day) or a revision");
     option("format", po::value(&format)->value_name("FORMAT")->default_value(format),
            "text (the file's lines), csv or json");
-    po::options_description hidden;
-    hidden.add_options()("id", po::value(&id)->required());
-    po::options_description all;
-    all.add(description).add(hidden);
-    po::positional_options_description positional;
-    positional.add("id", 1);
-    if (!parse_command_line(args, all, "snapshot", "ID --at DATE|REV [options]", &positional,
-                            &description)) {
+    if (!parse_command_line_with_id(args, description, "snapshot", "ID --at DATE|REV [options]",
+                                    id)) {
         return ExitCode::ok;
     }
     if (format != "text" && format != "csv" && format != "json") {

@@ -7,6 +7,7 @@
 #include "util/calendar.hpp"
 
 #include <algorithm>
+#include <gtest/gtest.h>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -232,19 +233,25 @@ std::vector<FlatRow> flatten(const std::vector<tables::PlaylistTable>& tables,
     return rows;
 }
 
+EngineTables engine_tables(commands::HistoryOptions options) {
+    options.quiet = true;
+    auto analysis = commands::analyse(options);
+    bool complete = true;
+    auto tables =
+        commands::tables_at_tip(commands::build_tables(analysis, options, complete), analysis);
+    EXPECT_TRUE(complete);
+    return {std::move(tables), std::move(analysis.labels)};
+}
+
 std::vector<FlatRow> engine_rows(const std::filesystem::path& repo, const std::string& rev,
                                  const std::string& dir) {
     commands::HistoryOptions options;
     options.repo = repo.string();
     options.rev = rev;
     options.dir = dir;
-    options.quiet = true;
     options.use_cache = false;
-    auto analysis = commands::analyse(options);
-    bool complete = true;
-    const auto tables =
-        commands::tables_at_tip(commands::build_tables(analysis, options, complete), analysis);
-    return flatten(tables, analysis.labels);
+    const auto engine = engine_tables(options);
+    return flatten(engine.tables, engine.labels);
 }
 
 } // namespace gh::test

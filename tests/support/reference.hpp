@@ -5,6 +5,7 @@
 // snapshots (`git log --date-order -- DIR`), every file of every snapshot and of its
 // parents is read in full, and every field is recomputed from the sequence of track sets.
 
+#include "commands/analysis.hpp"
 #include "tables/cumulative.hpp"
 #include "writers/table_writer.hpp"
 
@@ -39,6 +40,13 @@ std::vector<FlatRow> reference_rows(const std::filesystem::path& repo, const std
 /// The snapshot commits that git itself lists for `dir`, oldest first.
 std::vector<std::string> git_log_snapshots(const std::filesystem::path& repo,
                                            const std::string& rev, const std::string& dir);
+
+/// The tables as `gh-analyze cumulative` builds them with `options`, and their labels.
+struct EngineTables {
+    std::vector<tables::PlaylistTable> tables;
+    writers::SnapshotLabels labels;
+};
+EngineTables engine_tables(commands::HistoryOptions options);
 
 /// The engine's tables of every playlist, flattened the same way (UTC dates).
 std::vector<FlatRow> engine_rows(const std::filesystem::path& repo, const std::string& rev,

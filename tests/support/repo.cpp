@@ -1,6 +1,7 @@
 #include "support/repo.hpp"
 
 #include "git/repository.hpp"
+#include "synth/generator.hpp"
 #include "synth/scenario.hpp"
 
 #include <array>
@@ -76,6 +77,28 @@ std::string read_file(const std::filesystem::path& path) {
     std::ostringstream text;
     text << file.rdbuf();
     return text.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);) {
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+std::filesystem::path generated_archive(const TempDir& dir, std::uint64_t seed, int playlists,
+                                        int days, int tracks) {
+    const auto repo = dir.path() / "archive";
+    synth::GeneratorOptions options;
+    options.seed = seed;
+    options.playlists = playlists;
+    options.days = days;
+    options.tracks = tracks;
+    options.quirks = true;
+    synth::generate_archive(repo, options);
+    return repo;
 }
 
 } // namespace gh::test

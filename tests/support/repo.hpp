@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gh::test {
 
@@ -41,5 +42,12 @@ std::filesystem::path source_dir();
 
 /// Reads a whole file.
 std::string read_file(const std::filesystem::path& path);
+
+/// The lines of a text, without their newlines.
+std::vector<std::string> lines_of(const std::string& text);
+
+/// A generated archive with the real archive's quirks at `dir`/archive.
+std::filesystem::path generated_archive(const TempDir& dir, std::uint64_t seed, int playlists,
+                                        int days, int tracks = 40);
 
 } // namespace gh::test
