@@ -152,7 +152,8 @@ std::string render_rows(const std::vector<std::string>& columns,
             const std::string shown = printable(fields[i]);
             const std::string pad(widths[i] > shown.size() ? widths[i] - shown.size() : 0, ' ');
             // Names to the left, numbers to the right.
-            out += i < 2 ? shown + pad : pad + shown;
+            const bool name = columns[i] == "playlist" || columns[i] == "period";
+            out += name ? shown + pad : pad + shown;
             out += i + 1 < fields.size() ? "  " : "\n";
         }
     };
