@@ -213,8 +213,7 @@ Analysis analyse(const HistoryOptions& options) {
 namespace {
 
 /// Reads blobs through its own repository handle: libgit2 handles are not shared
-/// between threads. A blob's bytes stay valid until the next-but-one read, as
-/// TableBuilder::apply needs (it compares each version with the previous one).
+/// between threads.
 class BlobReader {
   public:
     explicit BlobReader(git_repository* repo) {
@@ -223,10 +222,9 @@ class BlobReader {
         git::check(git_repository_odb(git::out(m_odb), m_repo.get()), "opening object database");
     }
 
-    std::string_view read(const git_oid& id, const history::History& history,
-                          std::string_view playlist, std::uint32_t snapshot) {
-        m_current = 1 - m_current;
-        git::OdbObject& object = m_objects[m_current];
+    git::OdbObject read(const git_oid& id, const history::History& history,
+                        std::string_view playlist, std::uint32_t snapshot) {
+        git::OdbObject object;
         git::check(git_odb_read(git::out(object), m_odb.get(), &id),
                    "reading {}/{} at commit {} (blob {})", history.dir, playlist,
                    history.snapshots.at(snapshot).commit, id);
@@ -234,33 +232,46 @@ class BlobReader {
             fail("reading {}/{} at commit {}: object {} is not a blob", history.dir, playlist,
                  history.snapshots.at(snapshot).commit, id);
         }
-        return {static_cast<const char*>(git_odb_object_data(object.get())),
-                git_odb_object_size(object.get())};
+        return object;
     }
 
   private:
     git::Repository m_repo;
     git::Odb m_odb;
-    git::OdbObject m_objects[2];
-    int m_current = 0;
 };
 
+/// How many versions are read ahead of applying them.
+constexpr std::size_t k_read_ahead = 128;
+
 /// Continues a playlist's table with the versions it has not seen yet (all of them for
-/// a new builder).
+/// a new builder). Versions are read newest first, a batch at a time: git's packs store
+/// older versions as deltas of newer ones, so each read then starts from a base the
+/// previous read left in libgit2's cache. They are applied oldest first.
 tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& analysis,
                                BlobReader& reader) {
     const auto& versions = analysis.history.playlists.find(builder.id())->second;
-    for (std::size_t v = builder.versions(); v < versions.size(); ++v) {
-        const history::Version& version = versions[v];
-        const std::int32_t day = analysis.calendar.snapshot_days.at(version.snapshot);
-        if (!version.blob) {
-            builder.apply(version.snapshot, day, std::nullopt);
-            continue;
+    std::vector<git::OdbObject> contents;
+    for (std::size_t begin = builder.versions(); begin < versions.size(); begin += k_read_ahead) {
+        const std::size_t end = std::min(versions.size(), begin + k_read_ahead);
+        contents.clear();
+        contents.resize(end - begin);
+        for (std::size_t v = end; v-- > begin;) {
+            if (versions[v].blob) {
+                contents[v - begin] = reader.read(*versions[v].blob, analysis.history, builder.id(),
+                                                  versions[v].snapshot);
+            }
         }
-        builder.apply(version.snapshot, day,
-                      reader.read(*version.blob, analysis.history, builder.id(), version.snapshot));
+        for (std::size_t v = begin; v < end; ++v) {
+            const std::int32_t day = analysis.calendar.snapshot_days.at(versions[v].snapshot);
+            const auto& object = contents[v - begin];
+            builder.apply(versions[v].snapshot, day,
+                          object ? std::optional<std::string_view>(std::string_view(
+                                       static_cast<const char*>(git_odb_object_data(object.get())),
+                                       git_odb_object_size(object.get())))
+                                 : std::nullopt);
+        }
+        builder.detach(); // the batch's bytes are freed next
     }
-    builder.detach(); // the reader's buffers are reused for the next playlist
     return builder;
 }
 
