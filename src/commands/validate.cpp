@@ -117,14 +117,20 @@ std::string index_path(git_repository* repo, const std::string& file) {
     return absolute.lexically_relative(fs::weakly_canonical(workdir)).generic_string();
 }
 
-/// True when the index entry differs from the file at the same path in HEAD.
-bool staged_change(git_repository* repo, const git_index_entry* entry) {
+/// The tree of HEAD, or null before the first commit.
+git::Object head_tree(git_repository* repo) {
     git::Object head;
     if (git_revparse_single(git::out(head), repo, "HEAD^{tree}") < 0) {
-        return true; // no commit yet: everything is new
+        head.reset(); // no commit yet: everything staged is new
     }
+    return head;
+}
+
+/// True when the index entry differs from the file at the same path in `head`.
+bool staged_change(const git::Object& head, const git_index_entry* entry) {
     git::TreeEntry committed;
-    if (git_tree_entry_bypath(git::out(committed), reinterpret_cast<git_tree*>(head.get()),
+    if (!head ||
+        git_tree_entry_bypath(git::out(committed), reinterpret_cast<const git_tree*>(head.get()),
                               entry->path) < 0) {
         return true;
     }
@@ -135,6 +141,7 @@ bool staged_change(git_repository* repo, const git_index_entry* entry) {
 std::vector<Checked> check_index(const ValidateOptions& options) {
     const git::Repository repo = git::open_repository(options.repo);
     const git::Index index = open_index(repo.get());
+    const git::Object head = head_tree(repo.get());
     std::set<std::string> wanted;
     for (const auto& file : options.files) {
         wanted.insert(index_path(repo.get(), file));
@@ -148,7 +155,7 @@ std::vector<Checked> check_index(const ValidateOptions& options) {
         if (!wanted.empty() ? !wanted.contains(path) : !path.starts_with(prefix)) {
             continue;
         }
-        if (wanted.empty() && !options.all && !staged_change(repo.get(), entry)) {
+        if (wanted.empty() && !options.all && !staged_change(head, entry)) {
             continue;
         }
         if (!reported.insert(path).second) {
