@@ -172,8 +172,16 @@ Analysis analyse(const HistoryOptions& options) {
         progress.update(stage, done, total);
     };
     if (options.use_cache) {
-        analysis.cache = std::make_unique<cache::Cache>(
-            git::git_directory(analysis.repo.get()), cache::Settings{dir, options.key, options.tz});
+        // A cache that cannot be used (a read-only repository, say) costs speed, not results.
+        try {
+            analysis.cache =
+                std::make_unique<cache::Cache>(git::git_directory(analysis.repo.get()),
+                                               cache::Settings{dir, options.key, options.tz});
+        } catch (const Error& error) {
+            warn("{}; continuing without the cache", error.what());
+        }
+    }
+    if (analysis.cache) {
         analysis.history = continue_from_cache(analysis, tip.get(), options, report);
     }
     if (analysis.history.snapshots.empty()) {
@@ -379,7 +387,12 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
         by_id.emplace(playlist.id, &playlist);
     }
     if (analysis.cache && complete && analysis.cache_stale) {
-        analysis.cache->save(analysis.history, to_save);
+        try {
+            analysis.cache->save(analysis.history, to_save);
+        } catch (const Error& error) {
+            // The tables are right; only the next run will be slower.
+            warn("{}; the cache was not updated", error.what());
+        }
         timer.lap("save cache");
     }
     std::vector<BuiltPlaylist> selected;
