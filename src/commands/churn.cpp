@@ -55,6 +55,9 @@ std::string number(const std::optional<double>& value, int decimals = 4) {
     return value ? fmt::format("{:.{}f}", *value, decimals) : std::string();
 }
 
+/// The columns that hold text; all others hold numbers.
+const std::set<std::string> k_text_columns{"playlist", "first", "last", "period"};
+
 const std::vector<std::string> k_summary_columns{"playlist",
                                                  "snapshots",
                                                  "first",
@@ -126,12 +129,10 @@ std::string render_rows(const std::vector<std::string>& columns,
                 // Numbers stay numbers; an empty field (undefined statistic) is null.
                 if (row[i].empty()) {
                     object[columns[i]] = nullptr;
-                } else if (i > 0 && row[i].find_first_not_of("0123456789.-") == std::string::npos &&
-                           columns[i] != "first" && columns[i] != "last" &&
-                           columns[i] != "period") {
-                    object[columns[i]] = nlohmann::ordered_json::parse(row[i]);
-                } else {
+                } else if (k_text_columns.contains(columns[i])) {
                     object[columns[i]] = row[i];
+                } else {
+                    object[columns[i]] = nlohmann::ordered_json::parse(row[i]);
                 }
             }
             array.push_back(std::move(object));

@@ -17,7 +17,7 @@ namespace {
 
 struct Track {
     std::string title, artists, album;
-    std::string line() const { return fmt::format("{} -- {} -- {}", title, artists, album); }
+    std::string line; ///< title, artists and album joined as the file writes them
 };
 
 /// One version of the playlist as the history shows it.
@@ -36,7 +36,8 @@ struct Block {
 
 Track track_of(const tables::TableBuilder& builder, std::uint32_t row) {
     const auto& r = builder.state().table.rows[row];
-    return {r.title, r.artists, r.album};
+    return {r.title, r.artists, r.album,
+            fmt::format("{} -- {} -- {}", r.title, r.artists, r.album)};
 }
 
 Block block_of(const tables::TableBuilder& builder, const tables::TableBuilder::Change& change) {
@@ -60,7 +61,7 @@ Block block_of(const tables::TableBuilder& builder, const tables::TableBuilder::
     if (!block.first && !change.deleted && table.description != change.previous_description) {
         block.description = {change.previous_description, table.description};
     }
-    const auto by_line = [](const Track& a, const Track& b) { return a.line() < b.line(); };
+    const auto by_line = [](const Track& a, const Track& b) { return a.line < b.line; };
     std::sort(block.added.begin(), block.added.end(), by_line);
     std::sort(block.removed.begin(), block.removed.end(), by_line);
     return block;
@@ -91,10 +92,10 @@ std::string render_text(const std::string& id, const std::vector<Block>& blocks,
                    "\n";
         }
         for (const auto& track : block.added) {
-            out += colored("  + " + printable(track.line()), "32", color) + "\n";
+            out += colored("  + " + printable(track.line), "32", color) + "\n";
         }
         for (const auto& track : block.removed) {
-            out += colored("  - " + printable(track.line()), "31", color) + "\n";
+            out += colored("  - " + printable(track.line), "31", color) + "\n";
         }
         if (!block.first && !block.deleted && block.added.empty() && block.removed.empty() &&
             !block.name && !block.description) {
