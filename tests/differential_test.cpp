@@ -90,3 +90,30 @@ TEST(Differential, EngineEqualsReferenceAtEarlierRevisions) {
 
 } // namespace
 } // namespace gh
+
+namespace gh {
+namespace {
+
+TEST(Differential, OutputIsTheSameForAnyNumberOfThreads) {
+    test::TempDir dir;
+    const auto repo = test::generated_archive(dir, 21, 12, 40);
+    std::vector<std::string> outputs;
+    for (const unsigned jobs : {1u, 2u, 5u}) {
+        commands::HistoryOptions options;
+        options.repo = repo.string();
+        options.use_cache = false;
+        options.jobs = jobs;
+        const auto engine = test::engine_tables(options);
+        std::vector<const tables::PlaylistTable*> pointers;
+        for (const auto& table : engine.tables) {
+            pointers.push_back(&table);
+        }
+        outputs.push_back(writers::render(pointers, engine.labels, writers::Format::csv, {}));
+    }
+    EXPECT_GT(outputs[0].size(), 1000u);
+    EXPECT_TRUE(outputs[0] == outputs[1]) << "--jobs 1 and 2 differ";
+    EXPECT_TRUE(outputs[0] == outputs[2]) << "--jobs 1 and 5 differ";
+}
+
+} // namespace
+} // namespace gh
