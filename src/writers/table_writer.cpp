@@ -183,6 +183,33 @@ std::string render_json(const std::vector<const tables::PlaylistTable*>& tables,
     return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
+/// What markdown could interpret, by byte: these get a backslash.
+constexpr std::array<bool, 256> k_markdown_special = [] {
+    std::array<bool, 256> special{};
+    for (const char c : std::string_view("\\`*_{}[]<>()#+-.!|")) {
+        special[static_cast<unsigned char>(c)] = true;
+    }
+    return special;
+}();
+
+void append_markdown(std::string& out, std::string_view text) {
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            // U+2400..U+241F are the control pictures; U+2421 is DEL's.
+            const unsigned picture = byte == 0x7f ? 0x2421 : 0x2400 + byte;
+            out += static_cast<char>(0xe0 | (picture >> 12));
+            out += static_cast<char>(0x80 | ((picture >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (picture & 0x3f));
+            continue;
+        }
+        if (k_markdown_special[byte]) {
+            out += '\\';
+        }
+        out += c;
+    }
+}
+
 void render_markdown_table(std::string& out, const tables::PlaylistTable& table,
                            const SnapshotLabels& labels, const MarkdownLinks& links) {
     if (!links.pretty_dir.empty()) {
@@ -205,11 +232,21 @@ void render_markdown_table(std::string& out, const tables::PlaylistTable& table,
     }
     out += "| Title | Artist(s) | Album | Added | Removed |\n";
     out += "|---|---|---|---|---|\n";
+    out.reserve(out.size() + table.rows.size() * 120);
     for (const auto& row : table.rows) {
-        out += fmt::format("| {} | {} | {} | {} | {} |\n", escape_markdown(row.title),
-                           escape_markdown(row.artists), escape_markdown(row.album),
-                           labels.dates.at(row.added),
-                           row.removed ? labels.dates.at(*row.removed) : std::string());
+        out += "| ";
+        append_markdown(out, row.title);
+        out += " | ";
+        append_markdown(out, row.artists);
+        out += " | ";
+        append_markdown(out, row.album);
+        out += " | ";
+        out += labels.dates.at(row.added);
+        out += " | ";
+        if (row.removed) {
+            out += labels.dates.at(*row.removed);
+        }
+        out += " |\n";
     }
 }
 
@@ -246,24 +283,9 @@ std::string_view extension(Format format) {
 }
 
 std::string escape_markdown(std::string_view text) {
-    static constexpr std::string_view k_special = "\\`*_{}[]<>()#+-.!|";
     std::string out;
     out.reserve(text.size() + 8);
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            // U+2400..U+241F are the control pictures; U+2421 is DEL's.
-            const unsigned picture = byte == 0x7f ? 0x2421 : 0x2400 + byte;
-            out += static_cast<char>(0xe0 | (picture >> 12));
-            out += static_cast<char>(0x80 | ((picture >> 6) & 0x3f));
-            out += static_cast<char>(0x80 | (picture & 0x3f));
-            continue;
-        }
-        if (k_special.find(c) != std::string_view::npos) {
-            out += '\\';
-        }
-        out += c;
-    }
+    append_markdown(out, text);
     return out;
 }
 
