@@ -58,9 +58,14 @@ bool parse_command_line(const std::vector<std::string>& args,
         }
         po::store(parser.run(), values);
         if (values.count("help")) {
+            // One flat list: nested groups would print with blank lines between them.
             po::options_description shown("Options");
-            shown.add(visible ? *visible : options).add(help);
-            std::cout << "Usage: gh-analyze " << command << ' ' << usage << '\n' << shown << '\n';
+            for (const auto& option : (visible ? *visible : options).options()) {
+                shown.add(option);
+            }
+            shown.add(help.options().front());
+            std::cout << "Usage: gh-analyze " << command << ' ' << usage
+                      << (usage.ends_with('\n') ? "\n" : "\n\n") << shown << '\n';
             return false;
         }
         po::notify(values);
