@@ -147,8 +147,8 @@ history::History continue_from_cache(Analysis& analysis, const git_commit* tip,
     }
     try {
         const git_oid cached_tip = saved->history.tip;
-        auto history =
-            history::extend_history(analysis.repo.get(), tip, std::move(saved->history), report);
+        auto history = history::extend_history(analysis.repo.get(), tip, std::move(saved->history),
+                                               report, options.jobs);
         analysis.cache_stale = !git_oid_equal(&cached_tip, &history.tip);
         analysis.saved = std::move(saved);
         return history;
@@ -190,7 +190,8 @@ Analysis analyse(const HistoryOptions& options) {
         analysis.history = continue_from_cache(analysis, tip.get(), options, report);
     }
     if (analysis.history.snapshots.empty()) {
-        analysis.history = history::walk_history(analysis.repo.get(), tip.get(), dir, report);
+        analysis.history =
+            history::walk_history(analysis.repo.get(), tip.get(), dir, report, options.jobs);
     }
     progress.clear();
     report_skipped(analysis.history, options.playlists);

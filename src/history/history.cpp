@@ -3,8 +3,10 @@
 #include "git/handles.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
+#include "util/parallel.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <memory>
 #include <queue>
@@ -88,10 +90,105 @@ std::unordered_set<git_oid, git::OidHash, git::OidEqual> shallow_commits(git_rep
     return commits;
 }
 
+/// One entry that differs from the same name in every followed parent.
+struct ChangedEntry {
+    std::string name;
+    std::optional<git_oid> id; ///< none: absent from this commit
+    git_filemode_t mode{};
+};
+
+/// Compares a commit's directory with its followed parents' directories, keeping the
+/// trees it loaded for the next comparison. Each thread has its own: libgit2 handles are
+/// not shared between threads.
+class TreeDiffer {
+  public:
+    /// Uses `repo` itself when `shared` (the calling thread's), or a handle of its own.
+    TreeDiffer(git_repository* repo, bool shared) : m_use(repo) {
+        if (!shared) {
+            git::check(git_repository_open(git::out(m_repo), git_repository_path(repo)),
+                       "opening repository {}", git_repository_path(repo));
+            m_use = m_repo.get();
+        }
+    }
+
+    /// Every name whose entry differs from the entry in every parent: a merge that only
+    /// brings in a side branch's version adds nothing. The trees are merged in git's own
+    /// entry order, and only changed entries are copied out.
+    std::vector<ChangedEntry> diff(const std::optional<git_oid>& dir,
+                                   const std::vector<std::optional<git_oid>>& parent_dirs) {
+        const SharedTree own = tree(dir);
+        std::vector<SharedTree> parents;
+        for (const auto& parent : parent_dirs) {
+            parents.push_back(tree(parent));
+        }
+        std::vector<ChangedEntry> changes;
+        std::vector<std::size_t> cursor(parents.size(), 0);
+        std::size_t own_cursor = 0;
+        while (true) {
+            const git_tree_entry* first = entry_at(own, own_cursor);
+            for (std::size_t p = 0; p < parents.size(); ++p) {
+                const git_tree_entry* entry = entry_at(parents[p], cursor[p]);
+                if (entry && (!first || git_tree_entry_cmp(entry, first) < 0)) {
+                    first = entry;
+                }
+            }
+            if (!first) {
+                break;
+            }
+            const git_tree_entry* mine = take(own, own_cursor, first);
+            bool changed = true;
+            for (std::size_t p = 0; p < parents.size(); ++p) {
+                if (same_entry(take(parents[p], cursor[p], first), mine)) {
+                    changed = false;
+                }
+            }
+            if (changed) {
+                changes.push_back({git_tree_entry_name(first),
+                                   mine ? std::optional(*git_tree_entry_id(mine)) : std::nullopt,
+                                   mine ? git_tree_entry_filemode_raw(mine) : git_filemode_t{}});
+            }
+        }
+        return changes;
+    }
+
+  private:
+    SharedTree tree(const std::optional<git_oid>& dir) {
+        if (!dir) {
+            return nullptr;
+        }
+        if (auto found = m_trees.find(*dir); found != m_trees.end()) {
+            return found->second;
+        }
+        if (m_trees.size() >= 64) {
+            m_trees.clear();
+        }
+        git::Tree loaded = git::lookup_tree(m_use, *dir);
+        SharedTree shared(loaded.release(), git_tree_free);
+        m_trees.emplace(*dir, shared);
+        return shared;
+    }
+
+    /// The entry at `cursor` if it sorts equal to `name`, advancing past it.
+    static const git_tree_entry* take(const SharedTree& tree, std::size_t& cursor,
+                                      const git_tree_entry* name) {
+        const git_tree_entry* entry = entry_at(tree, cursor);
+        if (entry && git_tree_entry_cmp(entry, name) == 0) {
+            ++cursor;
+            return entry;
+        }
+        return nullptr;
+    }
+
+    git::Repository m_repo; ///< null when the caller's handle is used
+    git_repository* m_use;
+    std::unordered_map<git_oid, SharedTree, git::OidHash, git::OidEqual> m_trees;
+};
+
 class Walker {
   public:
-    Walker(git_repository* repo, std::string_view dir, const ProgressFn& progress)
-        : m_repo(repo), m_dir(dir), m_progress(progress), m_shallow(shallow_commits(repo)) {}
+    Walker(git_repository* repo, std::string_view dir, const ProgressFn& progress, unsigned jobs)
+        : m_repo(repo), m_dir(dir), m_progress(progress), m_shallow(shallow_commits(repo)),
+          m_jobs(jobs) {}
 
     History run(const git_commit* tip, std::optional<History> previous) {
         History history;
@@ -227,96 +324,72 @@ class Walker {
         return order;
     }
 
-    SharedTree tree(const std::optional<git_oid>& dir) {
-        if (!dir) {
-            return nullptr;
-        }
-        if (auto found = m_trees.find(*dir); found != m_trees.end()) {
-            return found->second;
-        }
-        if (m_trees.size() >= 64) {
-            m_trees.clear();
-        }
-        git::Tree loaded = git::lookup_tree(m_repo, *dir);
-        SharedTree shared(loaded.release(), git_tree_free);
-        m_trees.emplace(*dir, shared);
-        return shared;
-    }
-
+    /// Compares each snapshot with its parents on `m_jobs` threads, then records the
+    /// versions in history order (whether a file was present depends on the order).
     void record_snapshots(const std::vector<std::uint32_t>& order, History& history) {
-        std::size_t done = 0;
+        std::vector<std::uint32_t> snapshots;
         for (const std::uint32_t index : order) {
-            if (m_progress && ++done % 64 == 0) {
-                m_progress("comparing trees", done, order.size());
-            }
             const Node& node = m_nodes[index];
             if (m_boundary && git_oid_equal(&*m_boundary, &node.id)) {
                 continue; // walked before
             }
             history.commits.push_back(node.id);
-            if (!node.snapshot) {
-                continue;
+            if (node.snapshot) {
+                snapshots.push_back(index);
             }
+        }
+        std::vector<std::vector<ChangedEntry>> changes(snapshots.size());
+        std::vector<std::string> errors(snapshots.size());
+        const unsigned jobs = thread_count(m_jobs, snapshots.size());
+        std::vector<std::optional<TreeDiffer>> differs(jobs);
+        std::atomic<std::size_t> done{0};
+        // Consecutive snapshots share trees (one's tree is the next one's parent's), so
+        // each thread takes a run of them and keeps its trees cached.
+        constexpr std::size_t k_run = 32;
+        run_parallel((snapshots.size() + k_run - 1) / k_run, jobs,
+                     [&](unsigned thread, std::size_t run) {
+                         if (!differs[thread]) {
+                             differs[thread].emplace(m_repo, thread == 0); // thread 0 is the caller
+                         }
+                         for (std::size_t i = run * k_run;
+                              i < std::min(snapshots.size(), (run + 1) * k_run); ++i) {
+                             try {
+                                 const Node& node = m_nodes[snapshots[i]];
+                                 std::vector<std::optional<git_oid>> parents;
+                                 for (const std::uint32_t parent : node.followed) {
+                                     parents.push_back(m_nodes[parent].dir);
+                                 }
+                                 changes[i] = differs[thread]->diff(node.dir, parents);
+                             } catch (const std::exception& error) {
+                                 errors[i] = error.what();
+                             }
+                             if (++done % 64 == 0 && thread == 0 && m_progress) {
+                                 m_progress("comparing trees", done, snapshots.size());
+                             }
+                         }
+                     });
+        for (std::size_t i = 0; i < snapshots.size(); ++i) {
+            if (!errors[i].empty()) {
+                throw Error(errors[i]); // a tree that cannot be read: never a shorter history
+            }
+            const Node& node = m_nodes[snapshots[i]];
             const auto snapshot = static_cast<std::uint32_t>(history.snapshots.size());
             history.snapshots.push_back({node.id, node.time});
-            record_changes(node, snapshot, history);
-        }
-    }
-
-    /// Records a version for each file that differs from the file in every followed
-    /// parent: a merge that only brings in a side branch's version adds nothing. The trees
-    /// are merged in git's own entry order, and only changed entries are copied out.
-    void record_changes(const Node& node, std::uint32_t snapshot, History& history) {
-        const SharedTree own = tree(node.dir);
-        std::vector<SharedTree> parents;
-        for (const std::uint32_t parent : node.followed) {
-            parents.push_back(tree(m_nodes[parent].dir));
-        }
-        std::vector<std::size_t> cursor(parents.size(), 0);
-        std::size_t own_cursor = 0;
-        while (true) {
-            const git_tree_entry* first = entry_at(own, own_cursor);
-            for (std::size_t p = 0; p < parents.size(); ++p) {
-                const git_tree_entry* entry = entry_at(parents[p], cursor[p]);
-                if (entry && (!first || git_tree_entry_cmp(entry, first) < 0)) {
-                    first = entry;
-                }
-            }
-            if (!first) {
-                break;
-            }
-            const git_tree_entry* mine = take(own, own_cursor, first);
-            bool changed = true;
-            for (std::size_t p = 0; p < parents.size(); ++p) {
-                if (same_entry(take(parents[p], cursor[p], first), mine)) {
-                    changed = false;
-                }
-            }
-            if (changed) {
-                record_entry(node, snapshot, git_tree_entry_name(first), mine, history);
+            for (const auto& change : changes[i]) {
+                record_entry(node, snapshot, change, history);
             }
         }
     }
 
-    /// The entry at `cursor` if it sorts equal to `name`, advancing past it.
-    static const git_tree_entry* take(const SharedTree& tree, std::size_t& cursor,
-                                      const git_tree_entry* name) {
-        const git_tree_entry* entry = entry_at(tree, cursor);
-        if (entry && git_tree_entry_cmp(entry, name) == 0) {
-            ++cursor;
-            return entry;
-        }
-        return nullptr;
-    }
-
-    void record_entry(const Node& node, std::uint32_t snapshot, std::string_view name,
-                      const git_tree_entry* entry, History& history) {
-        const git_filemode_t mode = entry ? git_tree_entry_filemode_raw(entry) : git_filemode_t{};
-        if (entry && !is_regular_file(mode)) {
+    void record_entry(const Node& node, std::uint32_t snapshot, const ChangedEntry& change,
+                      History& history) {
+        const std::string_view name = change.name;
+        const git_filemode_t mode = change.mode;
+        if (change.id && !is_regular_file(mode)) {
             history.skipped.push_back(
                 {node.id, fmt::format("{}/{}", m_dir, name), entry_kind(mode)});
         }
-        const bool file = entry && is_regular_file(mode);
+        const bool file = change.id && is_regular_file(mode);
         auto found = history.playlists.find(name);
         const bool present = found != history.playlists.end() && found->second.back().blob;
         if (!file && !present) {
@@ -324,17 +397,16 @@ class Walker {
         }
         auto& versions =
             found != history.playlists.end() ? found->second : history.playlists[std::string(name)];
-        versions.push_back(
-            {snapshot, file ? std::optional(*git_tree_entry_id(entry)) : std::nullopt});
+        versions.push_back({snapshot, file ? change.id : std::nullopt});
     }
 
     git_repository* m_repo;
     std::string m_dir;
     const ProgressFn& m_progress;
     std::unordered_set<git_oid, git::OidHash, git::OidEqual> m_shallow;
+    unsigned m_jobs;
     std::vector<Node> m_nodes;
     std::unordered_map<git_oid, std::uint32_t, git::OidHash, git::OidEqual> m_index;
-    std::unordered_map<git_oid, SharedTree, git::OidHash, git::OidEqual> m_trees;
     /// When extending an earlier history: its tip, and every commit it had.
     std::optional<git_oid> m_boundary;
     bool m_boundary_reached = false;
@@ -344,14 +416,14 @@ class Walker {
 } // namespace
 
 History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
-                     const ProgressFn& progress) {
-    return Walker(repo, dir, progress).run(tip, std::nullopt);
+                     const ProgressFn& progress, unsigned jobs) {
+    return Walker(repo, dir, progress, jobs).run(tip, std::nullopt);
 }
 
 History extend_history(git_repository* repo, const git_commit* tip, History previous,
-                       const ProgressFn& progress) {
+                       const ProgressFn& progress, unsigned jobs) {
     const std::string dir = previous.dir;
-    return Walker(repo, dir, progress).run(tip, std::move(previous));
+    return Walker(repo, dir, progress, jobs).run(tip, std::move(previous));
 }
 
 } // namespace gh::history

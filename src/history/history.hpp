@@ -57,8 +57,9 @@ using ProgressFn = std::function<void(std::string_view, std::size_t, std::size_t
 /// snapshots that real archives carry on a merge's second parent, and walking every
 /// parent would count a side branch's versions twice. Fails loudly on any unreadable
 /// commit or tree: a truncated history would silently produce wrong tables.
+/// Trees are compared on `jobs` threads (0: one per processor); the result is the same.
 History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
-                     const ProgressFn& progress = {});
+                     const ProgressFn& progress = {}, unsigned jobs = 1);
 
 /// The new revision does not simply extend a history walked before: its simplified
 /// history does not pass through the earlier tip, or reaches earlier commits another way
@@ -73,6 +74,6 @@ class NotAnExtension : public std::runtime_error {
 /// after the old ones in `git log --date-order` when every path from `tip` into the old
 /// history passes through its tip, which is checked (NotAnExtension otherwise).
 History extend_history(git_repository* repo, const git_commit* tip, History previous,
-                       const ProgressFn& progress = {});
+                       const ProgressFn& progress = {}, unsigned jobs = 1);
 
 } // namespace gh::history
