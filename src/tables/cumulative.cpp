@@ -3,6 +3,7 @@
 #include "plain/plain_file.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <utility>
 
 namespace gh::tables {
@@ -229,8 +230,18 @@ PlaylistTable TableBuilder::finish(PlaylistTable table, const State& state, std:
             table.rows[row].days_present += tip_day - state.rows[row].stint_start;
         }
     }
-    std::sort(table.rows.begin(), table.rows.end(),
-              [](const TrackRow& a, const TrackRow& b) { return a.key < b.key; });
+    // Sort indices, then move each row once: swapping rows would move four strings a time.
+    std::vector<std::uint32_t> order(table.rows.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return table.rows[a].key < table.rows[b].key;
+    });
+    std::vector<TrackRow> sorted;
+    sorted.reserve(order.size());
+    for (const std::uint32_t row : order) {
+        sorted.push_back(std::move(table.rows[row]));
+    }
+    table.rows = std::move(sorted);
     return table;
 }
 
