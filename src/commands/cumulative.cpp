@@ -70,16 +70,16 @@ bool write_directory(std::vector<BuiltPlaylist>&& built, const Analysis& analysi
     };
     run_parallel(
         writable.size(), thread_count(options.jobs, writable.size()), [&](unsigned, std::size_t i) {
-            BuiltPlaylist& playlist = *writable[i];
-            const auto path = path_of(playlist);
-            const auto& versions = analysis.history.playlists.find(playlist.id)->second;
-            states[i] = {analysis.labels.commits.at(versions.back().snapshot),
-                         static_cast<std::uint32_t>(versions.size()), tip_day};
-            if (manifest && manifest->current(playlist.id, states[i], path)) {
-                outcomes[i] = Outcome::unchanged;
-                return;
-            }
-            try {
+            try { // run_parallel's tasks must not throw
+                BuiltPlaylist& playlist = *writable[i];
+                const auto path = path_of(playlist);
+                const auto& versions = analysis.history.playlists.find(playlist.id)->second;
+                states[i] = {analysis.labels.commits.at(versions.back().snapshot),
+                             static_cast<std::uint32_t>(versions.size()), tip_day};
+                if (manifest && manifest->current(playlist.id, states[i], path)) {
+                    outcomes[i] = Outcome::unchanged;
+                    return;
+                }
                 const auto table = std::move(playlist).table(analysis);
                 outcomes[i] = write_file_atomically(
                                   path, writers::render({&table}, analysis.labels, format, links))

@@ -343,29 +343,32 @@ class Walker {
         const unsigned jobs = thread_count(m_jobs, snapshots.size());
         std::vector<std::optional<TreeDiffer>> differs(jobs);
         std::atomic<std::size_t> done{0};
+        const auto diff = [&](unsigned thread, std::size_t i) {
+            try {
+                if (!differs[thread]) {
+                    differs[thread].emplace(m_repo, thread == 0); // thread 0 is the caller
+                }
+                const Node& node = m_nodes[snapshots[i]];
+                std::vector<std::optional<git_oid>> parents;
+                for (const std::uint32_t parent : node.followed) {
+                    parents.push_back(m_nodes[parent].dir);
+                }
+                changes[i] = differs[thread]->diff(node.dir, parents);
+            } catch (const std::exception& error) {
+                errors[i] = error.what();
+            }
+            if (++done % 64 == 0 && thread == 0 && m_progress) {
+                m_progress("comparing trees", done, snapshots.size());
+            }
+        };
         // Consecutive snapshots share trees (one's tree is the next one's parent's), so
         // each thread takes a run of them and keeps its trees cached.
         constexpr std::size_t k_run = 32;
         run_parallel((snapshots.size() + k_run - 1) / k_run, jobs,
                      [&](unsigned thread, std::size_t run) {
-                         if (!differs[thread]) {
-                             differs[thread].emplace(m_repo, thread == 0); // thread 0 is the caller
-                         }
-                         for (std::size_t i = run * k_run;
-                              i < std::min(snapshots.size(), (run + 1) * k_run); ++i) {
-                             try {
-                                 const Node& node = m_nodes[snapshots[i]];
-                                 std::vector<std::optional<git_oid>> parents;
-                                 for (const std::uint32_t parent : node.followed) {
-                                     parents.push_back(m_nodes[parent].dir);
-                                 }
-                                 changes[i] = differs[thread]->diff(node.dir, parents);
-                             } catch (const std::exception& error) {
-                                 errors[i] = error.what();
-                             }
-                             if (++done % 64 == 0 && thread == 0 && m_progress) {
-                                 m_progress("comparing trees", done, snapshots.size());
-                             }
+                         const std::size_t end = std::min(snapshots.size(), (run + 1) * k_run);
+                         for (std::size_t i = run * k_run; i < end; ++i) {
+                             diff(thread, i);
                          }
                      });
         for (std::size_t i = 0; i < snapshots.size(); ++i) {
