@@ -2,6 +2,7 @@
 
 #include "commands/command.hpp"
 #include "util/error.hpp"
+#include "util/terminal.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -52,10 +53,10 @@ int main(int argc, char** argv) {
     try {
         return static_cast<int>(dispatch(std::vector<std::string>(argv + 1, argv + argc)));
     } catch (const gh::Error& error) {
-        fmt::print(stderr, "gh-analyze: error: {}\n", error.what());
+        fmt::print(stderr, "gh-analyze: error: {}\n", gh::escape_control(error.what(), true));
         return static_cast<int>(error.code());
     } catch (const std::exception& error) {
-        fmt::print(stderr, "gh-analyze: error: {}\n", error.what());
+        fmt::print(stderr, "gh-analyze: error: {}\n", gh::escape_control(error.what(), true));
         return static_cast<int>(gh::ExitCode::data);
     }
 }

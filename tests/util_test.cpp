@@ -2,6 +2,7 @@
 #include "util/atomic_file.hpp"
 #include "util/calendar.hpp"
 #include "util/file_names.hpp"
+#include "util/terminal.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -76,6 +77,19 @@ TEST(FileNames, OnlyPlainIdsAreSafe) {
     EXPECT_FALSE(is_safe_file_name(""));
     EXPECT_FALSE(is_safe_file_name("https:"));
     EXPECT_FALSE(is_safe_file_name(std::string(201, 'a')));
+}
+
+} // namespace
+} // namespace gh
+
+namespace gh {
+namespace {
+
+TEST(Terminal, ControlCharactersAreEscaped) {
+    EXPECT_EQ(escape_control("a\x1b[31mb\x07"), "a\\x1b[31mb\\x07");
+    EXPECT_EQ(escape_control("one\ntwo"), "one\\x0atwo");
+    EXPECT_EQ(escape_control("one\ntwo", true), "one\ntwo");
+    EXPECT_EQ(escape_control("Beyoncé \x7f"), "Beyoncé \\x7f");
 }
 
 } // namespace

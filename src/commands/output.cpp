@@ -1,6 +1,7 @@
 #include "commands/output.hpp"
 
 #include "util/error.hpp"
+#include "util/terminal.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -8,17 +9,7 @@
 namespace gh::commands {
 
 std::string printable(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            out += fmt::format("\\x{:02x}", byte);
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return escape_control(text);
 }
 
 bool stdout_is_terminal() {

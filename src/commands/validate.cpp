@@ -205,8 +205,9 @@ std::string render_text(const std::vector<Checked>& checked, bool strict) {
         for (const auto& finding : file.findings) {
             const std::string where =
                 finding.line ? fmt::format("{}:{}", file.path, finding.line) : file.path;
-            out += fmt::format("{}: {}[{}]: {}\n", where, severity_name(finding, strict),
-                               finding.rule, finding.message);
+            out += fmt::format("{}: {}[{}]: {}\n", escape_control(where),
+                               severity_name(finding, strict), finding.rule,
+                               escape_control(finding.message));
         }
     }
     return out;

@@ -9,6 +9,20 @@
 
 namespace gh {
 
+std::string escape_control(std::string_view text, bool keep_newlines) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte < 0x20 || byte == 0x7f) && !(keep_newlines && c == '\n')) {
+            out += fmt::format("\\x{:02x}", byte);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 bool stderr_is_terminal() {
     return isatty(STDERR_FILENO) == 1;
 }

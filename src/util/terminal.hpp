@@ -3,21 +3,28 @@
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
+#include <string>
 #include <string_view>
 
 namespace gh {
 
-/// Prints `gh-analyze: warning: <message>` on stderr.
+/// Text safe to print on a terminal: control characters become `\xNN` escapes, so that a
+/// file name or title can never move the cursor, change colours or ring the bell.
+/// Newlines stay when `keep_newlines` (messages of several lines).
+std::string escape_control(std::string_view text, bool keep_newlines = false);
+
+/// Prints `gh-analyze: warning: <message>` on stderr, control characters escaped.
 template <typename... Args>
 void warn(fmt::format_string<Args...> format, Args&&... args) {
     fmt::print(stderr, "gh-analyze: warning: {}\n",
-               fmt::format(format, std::forward<Args>(args)...));
+               escape_control(fmt::format(format, std::forward<Args>(args)...), true));
 }
 
 /// Prints `gh-analyze: <message>` on stderr: a summary, not a problem.
 template <typename... Args>
 void note(fmt::format_string<Args...> format, Args&&... args) {
-    fmt::print(stderr, "gh-analyze: {}\n", fmt::format(format, std::forward<Args>(args)...));
+    fmt::print(stderr, "gh-analyze: {}\n",
+               escape_control(fmt::format(format, std::forward<Args>(args)...), true));
 }
 
 /// True when stderr is a terminal (where progress may be drawn).
