@@ -150,7 +150,7 @@ std::string render_rows(const std::vector<std::string>& columns,
     std::string out;
     const auto line = [&](const std::vector<std::string>& fields) {
         for (std::size_t i = 0; i < fields.size(); ++i) {
-            const std::string shown = printable(fields[i]);
+            const std::string shown = escape_control(fields[i]);
             const std::string pad(widths[i] > shown.size() ? widths[i] - shown.size() : 0, ' ');
             // Names to the left, numbers to the right.
             const bool name = columns[i] == "playlist" || columns[i] == "period";

@@ -74,28 +74,28 @@ std::string render_text(const std::string& id, const std::vector<Block>& blocks,
         const auto commit =
             std::string_view(analysis.labels.commits.at(block.snapshot)).substr(0, 9);
         out += colored(fmt::format("{} {}", format_day(block.day), commit), "33", color);
-        out += block.first     ? fmt::format("  {} '{}' created, {} tracks\n", printable(id),
-                                             printable(block.current_name), block.size)
+        out += block.first     ? fmt::format("  {} '{}' created, {} tracks\n", escape_control(id),
+                                             escape_control(block.current_name), block.size)
                : block.deleted ? "  playlist deleted\n"
                                : fmt::format("  {} tracks\n", block.size);
         if (block.name) {
-            out += colored(fmt::format("  ~ name: '{}' -> '{}'", printable(block.name->first),
-                                       printable(block.name->second)),
+            out += colored(fmt::format("  ~ name: '{}' -> '{}'", escape_control(block.name->first),
+                                       escape_control(block.name->second)),
                            "36", color) +
                    "\n";
         }
         if (block.description) {
             out += colored(fmt::format("  ~ description: '{}' -> '{}'",
-                                       printable(block.description->first),
-                                       printable(block.description->second)),
+                                       escape_control(block.description->first),
+                                       escape_control(block.description->second)),
                            "36", color) +
                    "\n";
         }
         for (const auto& track : block.added) {
-            out += colored("  + " + printable(track.line), "32", color) + "\n";
+            out += colored("  + " + escape_control(track.line), "32", color) + "\n";
         }
         for (const auto& track : block.removed) {
-            out += colored("  - " + printable(track.line), "31", color) + "\n";
+            out += colored("  - " + escape_control(track.line), "31", color) + "\n";
         }
         if (!block.first && !block.deleted && block.added.empty() && block.removed.empty() &&
             !block.name && !block.description) {

@@ -1,16 +1,11 @@
 #include "commands/output.hpp"
 
 #include "util/error.hpp"
-#include "util/terminal.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 namespace gh::commands {
-
-std::string printable(std::string_view text) {
-    return escape_control(text);
-}
 
 bool stdout_is_terminal() {
     return isatty(STDOUT_FILENO) == 1;

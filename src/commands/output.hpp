@@ -5,10 +5,6 @@
 
 namespace gh::commands {
 
-/// Text safe to print on a terminal: control characters become `\xNN` escapes, so that
-/// a title can never move the cursor, change colours or ring the bell.
-std::string printable(std::string_view text);
-
 /// How --color=auto|always|never resolves for stdout.
 bool use_color(std::string_view setting);
 

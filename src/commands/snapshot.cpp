@@ -43,13 +43,13 @@ git::Commit commit_at(const Analysis& analysis, const std::string& at, std::stri
 }
 
 std::string render_text(const plain::PlainFile& file) {
-    std::string out = printable(file.name) + "\n";
+    std::string out = escape_control(file.name) + "\n";
     for (const auto line : file.description) {
-        out += printable(line) + "\n";
+        out += escape_control(line) + "\n";
     }
     out += "\n";
     for (const auto& track : file.tracks) {
-        out += printable(track.text) + "\n";
+        out += escape_control(track.text) + "\n";
     }
     return out;
 }
@@ -66,10 +66,7 @@ std::string render_csv(const plain::PlainFile& file) {
 
 std::string render_json(const std::string& id, const std::string& commit,
                         const plain::PlainFile& file) {
-    std::string description;
-    for (std::size_t i = 0; i < file.description.size(); ++i) {
-        description += (i ? "\n" : "") + std::string(file.description[i]);
-    }
+    const std::string description = plain::join_description(file.description);
     auto tracks = nlohmann::ordered_json::array();
     for (const auto& track : file.tracks) {
         tracks.push_back(

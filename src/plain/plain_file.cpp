@@ -30,6 +30,15 @@ void trim_blank_tail(std::vector<std::string_view>& lines) {
     }
 }
 
+std::string join_description(const std::vector<std::string_view>& lines) {
+    std::string text;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        text += i == 0 ? "" : "\n";
+        text += lines[i];
+    }
+    return text;
+}
+
 PlainFile parse_plain_file(std::string_view content) {
     struct Collector {
         PlainFile& file;

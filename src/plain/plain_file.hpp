@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -82,6 +83,9 @@ std::uint32_t scan_plain_file(std::string_view content, Visitor& visitor) {
 /// Removes the blank lines that end a header: the separator before the tracks is not
 /// part of the description.
 void trim_blank_tail(std::vector<std::string_view>& lines);
+
+/// The description's lines as one text, joined with newlines.
+std::string join_description(const std::vector<std::string_view>& lines);
 
 /// Parses a plain file into its parts (see scan_plain_file).
 PlainFile parse_plain_file(std::string_view content);

@@ -2,6 +2,7 @@
 
 #include "plain/plain_file.hpp"
 #include "plain/track_key.hpp"
+#include "util/terminal.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -18,12 +19,7 @@ constexpr std::size_t k_findings_per_rule = 3;
 
 /// Shows a line in a message: quoted, shortened, control characters escaped.
 std::string excerpt(std::string_view line) {
-    std::string shown;
-    for (const char c : line.substr(0, 60)) {
-        const auto byte = static_cast<unsigned char>(c);
-        shown += byte < 0x20 || byte == 0x7f ? fmt::format("\\x{:02x}", byte) : std::string(1, c);
-    }
-    return fmt::format("'{}{}'", shown, line.size() > 60 ? "..." : "");
+    return fmt::format("'{}{}'", escape_control(line.substr(0, 60)), line.size() > 60 ? "..." : "");
 }
 
 std::size_t count_separators(std::string_view line) {

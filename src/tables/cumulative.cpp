@@ -206,11 +206,7 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
         plain::scan_plain_file(*content, seen);
         plain::trim_blank_tail(seen.header_lines);
         table.name = seen.has_name ? std::string(seen.name_line) : std::string();
-        table.description.clear();
-        for (std::size_t i = 0; i < seen.header_lines.size(); ++i) {
-            table.description += i == 0 ? "" : "\n";
-            table.description += seen.header_lines[i];
-        }
+        table.description = plain::join_description(seen.header_lines);
     }
     remove_unseen(day);
     m_previous.swap(m_current);
