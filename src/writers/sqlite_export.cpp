@@ -195,10 +195,6 @@ void insert_all(sqlite3* db, const std::vector<CommitRow>& commits,
 
 } // namespace
 
-std::string_view sqlite_schema() {
-    return k_schema;
-}
-
 void write_sqlite(const std::filesystem::path& path, const std::vector<CommitRow>& commits,
                   const std::vector<PlaylistExport>& playlists) {
     const auto temporary =

@@ -39,7 +39,4 @@ struct CommitRow {
 void write_sqlite(const std::filesystem::path& path, const std::vector<CommitRow>& commits,
                   const std::vector<PlaylistExport>& playlists);
 
-/// The schema, for documentation and tests.
-std::string_view sqlite_schema();
-
 } // namespace gh::writers
