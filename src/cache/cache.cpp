@@ -447,8 +447,16 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
     }
 }
 
+BuilderToSave::BuilderToSave(const tables::TableBuilder& built) {
+    const auto& table = built.state().table;
+    header = {table.id, table.versions, table.stray_lines, table.first_stray, {}};
+    Writer state;
+    write_builder(state, built.state());
+    serialized = std::move(state.bytes());
+}
+
 void Cache::save(const history::History& history,
-                 const std::vector<BuilderToSave>& builders) const {
+                 const std::vector<const BuilderToSave*>& builders) const {
     AtomicFileWriter file(m_path);
     Checksum sum;
     Writer out(file, sum);
@@ -457,19 +465,8 @@ void Cache::save(const history::History& history,
     out.text(m_settings.describe());
     write_history(out, history);
     out.integer<std::uint32_t>(static_cast<std::uint32_t>(builders.size()));
-    for (const auto& builder : builders) {
-        SavedBuilder header;
-        std::string bytes;
-        if (builder.built) {
-            const auto& table = builder.built->state().table;
-            header = {table.id, table.versions, table.stray_lines, table.first_stray, {}};
-            Writer state;
-            write_builder(state, builder.built->state());
-            bytes = std::move(state.bytes());
-            header.bytes = bytes;
-        } else {
-            header = *builder.saved;
-        }
+    for (const BuilderToSave* builder : builders) {
+        const SavedBuilder& header = builder->header;
         out.text(header.id);
         out.integer<std::uint32_t>(header.versions);
         out.integer<std::uint32_t>(header.stray_lines);
@@ -478,7 +475,7 @@ void Cache::save(const history::History& history,
             out.integer<std::uint32_t>(header.first_stray->first);
             out.integer<std::uint32_t>(header.first_stray->second);
         }
-        out.text(header.bytes);
+        out.text(builder->serialized ? *builder->serialized : header.bytes);
     }
     out.flush();
     Writer trailer;

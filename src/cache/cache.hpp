@@ -44,10 +44,14 @@ struct Saved {
     std::vector<SavedBuilder> builders;
 };
 
-/// A builder to save: one that this run built, or one it left as the cache had it.
+/// A builder to save: serialized as soon as it is built (so that it can be freed), or
+/// left as the cache had it (`header.bytes` then still points into the old cache file).
 struct BuilderToSave {
-    const tables::TableBuilder* built = nullptr;
-    const SavedBuilder* saved = nullptr;
+    SavedBuilder header;
+    std::optional<std::string> serialized;
+
+    explicit BuilderToSave(const tables::TableBuilder& built);
+    explicit BuilderToSave(const SavedBuilder& saved) : header(saved) {}
 };
 
 /// Parses a saved builder (throws std::runtime_error when it is damaged).
@@ -68,7 +72,8 @@ class Cache {
     std::optional<Saved> load(std::string& why_not) const;
 
     /// Replaces the saved state atomically.
-    void save(const history::History& history, const std::vector<BuilderToSave>& builders) const;
+    void save(const history::History& history,
+              const std::vector<const BuilderToSave*>& builders) const;
 
     const std::filesystem::path& path() const { return m_path; }
 

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <iostream>
+#include <numeric>
+#include <set>
 #include <unordered_map>
 
 namespace po = boost::program_options;
@@ -170,6 +172,10 @@ Analysis analyse(const HistoryOptions& options) {
     const std::string dir = normalise_dir(options.dir);
     analysis.repo = git::open_repository(options.repo);
     const git::Commit tip = git::resolve_commit(analysis.repo.get(), options.rev);
+    if (!options.verify_objects) {
+        analysis.packs = std::make_shared<git::PackSet>(
+            std::filesystem::path(git_repository_commondir(analysis.repo.get())) / "objects");
+    }
 
     Progress progress(!options.quiet);
     const history::ProgressFn report = [&](std::string_view stage, std::size_t done,
@@ -227,31 +233,28 @@ Analysis analyse(const HistoryOptions& options) {
 namespace {
 
 /// Reads blobs through its own repository handle: libgit2 handles are not shared
-/// between threads.
+/// between threads (the pack files are).
 class BlobReader {
   public:
-    explicit BlobReader(git_repository* repo) {
-        git::check(git_repository_open(git::out(m_repo), git_repository_path(repo)),
-                   "opening repository {}", git_repository_path(repo));
-        git::check(git_repository_odb(git::out(m_odb), m_repo.get()), "opening object database");
-    }
+    BlobReader(git_repository* repo, std::shared_ptr<const git::PackSet> packs)
+        : m_repo(open_again(repo)), m_objects(m_repo.get(), std::move(packs)) {}
 
-    git::OdbObject read(const git_oid& id, const history::History& history,
-                        std::string_view playlist, std::uint32_t snapshot) {
-        git::OdbObject object;
-        git::check(git_odb_read(git::out(object), m_odb.get(), &id),
-                   "reading {}/{} at commit {} (blob {})", history.dir, playlist,
-                   history.snapshots.at(snapshot).commit, id);
-        if (git_odb_object_type(object.get()) != GIT_OBJECT_BLOB) {
-            fail("reading {}/{} at commit {}: object {} is not a blob", history.dir, playlist,
-                 history.snapshots.at(snapshot).commit, id);
-        }
-        return object;
+    git::ObjectBytes read(const git_oid& id, const history::History& history,
+                          std::string_view playlist, std::uint32_t snapshot) {
+        return m_objects.read_blob(id, "{}/{} at commit {}", history.dir, playlist,
+                                   history.snapshots.at(snapshot).commit);
     }
 
   private:
+    static git::Repository open_again(git_repository* repo) {
+        git::Repository again;
+        git::check(git_repository_open(git::out(again), git_repository_path(repo)),
+                   "opening repository {}", git_repository_path(repo));
+        return again;
+    }
+
     git::Repository m_repo;
-    git::Odb m_odb;
+    git::ObjectReader m_objects;
 };
 
 /// How many versions are read ahead of applying them.
@@ -264,7 +267,7 @@ constexpr std::size_t k_read_ahead = 128;
 tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& analysis,
                                BlobReader& reader) {
     const auto& versions = analysis.history.playlists.find(builder.id())->second;
-    std::vector<git::OdbObject> contents;
+    std::vector<git::ObjectBytes> contents;
     for (std::size_t begin = builder.versions(); begin < versions.size(); begin += k_read_ahead) {
         const std::size_t end = std::min(versions.size(), begin + k_read_ahead);
         contents.clear();
@@ -279,10 +282,7 @@ tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& ana
             const std::int32_t day = analysis.calendar.snapshot_days.at(versions[v].snapshot);
             const auto& object = contents[v - begin];
             builder.apply(versions[v].snapshot, day,
-                          object ? std::optional<std::string_view>(std::string_view(
-                                       static_cast<const char*>(git_odb_object_data(object.get())),
-                                       git_odb_object_size(object.get())))
-                                 : std::nullopt);
+                          object ? std::optional(object.view()) : std::nullopt);
         }
         builder.detach(); // the batch's bytes are freed next
     }
@@ -300,7 +300,7 @@ tables::PlaylistTable BuiltPlaylist::table(const Analysis& analysis) && {
 }
 
 std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions& options,
-                                        bool& complete) {
+                                        bool& complete, const BuiltFn& built) {
     // With a cache every playlist is kept up to date; otherwise only those asked for.
     std::map<std::string_view, const cache::SavedBuilder*> saved;
     if (analysis.saved) {
@@ -308,13 +308,16 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
             saved.emplace(builder.id, &builder);
         }
     }
+    const std::set<std::string_view> selected(analysis.selected.begin(), analysis.selected.end());
     std::vector<BuiltPlaylist> pending;
+    std::vector<bool> wanted;
     const auto add = [&](const std::string& id) {
         BuiltPlaylist playlist{id, 0, std::nullopt, std::nullopt, nullptr};
         if (const auto found = saved.find(id); found != saved.end()) {
             playlist.saved = found->second;
         }
         pending.push_back(std::move(playlist));
+        wanted.push_back(selected.contains(id));
     };
     if (analysis.cache) {
         for (const auto& [id, versions] : analysis.history.playlists) {
@@ -325,89 +328,96 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
             add(id);
         }
     }
-    const auto total = [&](const BuiltPlaylist& p) {
-        return analysis.history.playlists.find(p.id)->second.size();
-    };
     const auto remaining = [&](const BuiltPlaylist& p) {
-        return total(p) - (p.saved ? p.saved->versions : 0);
+        return analysis.history.playlists.find(p.id)->second.size() -
+               (p.saved ? p.saved->versions : 0);
     };
     // Most work first, so that no thread is left with a long history at the end.
-    std::vector<std::size_t> order;
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-        if (remaining(pending[i]) > 0) {
-            order.push_back(i);
-        }
-    }
+    std::vector<std::size_t> order(pending.size());
+    std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return remaining(pending[a]) > remaining(pending[b]);
     });
+    const std::size_t to_build = static_cast<std::size_t>(
+        std::count_if(pending.begin(), pending.end(),
+                      [&](const BuiltPlaylist& playlist) { return remaining(playlist) > 0; }));
+    std::vector<std::optional<cache::BuilderToSave>> to_save(pending.size());
     std::vector<std::string> errors(pending.size());
     std::atomic<std::size_t> done{0};
     Progress progress(!options.quiet);
-    const unsigned jobs = thread_count(options.jobs, order.size());
+    const unsigned jobs = thread_count(options.jobs, to_build);
     std::vector<std::optional<BlobReader>> readers(jobs);
     run_parallel(order.size(), jobs, [&](unsigned thread, std::size_t item) {
         BuiltPlaylist& playlist = pending[order[item]];
         try {
-            auto& reader = readers[thread];
-            if (!reader) {
-                reader.emplace(analysis.repo.get());
+            if (remaining(playlist) > 0) {
+                auto& reader = readers[thread];
+                if (!reader) {
+                    reader.emplace(analysis.repo.get(), analysis.packs);
+                }
+                tables::TableBuilder builder =
+                    playlist.saved ? tables::TableBuilder::restore(
+                                         cache::parse_builder(*playlist.saved,
+                                                              analysis.history.snapshots.size()),
+                                         analysis.key_mode)
+                                   : tables::TableBuilder(playlist.id, analysis.key_mode);
+                playlist.builder.emplace(build_one(std::move(builder), analysis, *reader));
+                playlist.saved = nullptr;
+                const auto& table = playlist.builder->state().table;
+                playlist.stray_lines = table.stray_lines;
+                playlist.first_stray = table.first_stray;
+                if (thread == 0) { // Progress is not shared between threads
+                    progress.update("building tables", ++done, to_build);
+                }
+            } else if (playlist.saved) {
+                playlist.stray_lines = playlist.saved->stray_lines;
+                playlist.first_stray = playlist.saved->first_stray;
             }
-            tables::TableBuilder builder =
-                playlist.saved
-                    ? tables::TableBuilder::restore(
-                          cache::parse_builder(*playlist.saved, analysis.history.snapshots.size()),
-                          analysis.key_mode)
-                    : tables::TableBuilder(playlist.id, analysis.key_mode);
-            playlist.builder.emplace(build_one(std::move(builder), analysis, *reader));
-            playlist.saved = nullptr;
+            if (analysis.cache) {
+                to_save[order[item]].emplace(playlist.builder
+                                                 ? cache::BuilderToSave(*playlist.builder)
+                                                 : cache::BuilderToSave(*playlist.saved));
+            }
         } catch (const std::exception& error) {
             errors[order[item]] = error.what();
+            return;
         }
-        ++done;
-        if (thread == 0) { // Progress is not shared between threads
-            progress.update("building tables", done, order.size());
+        if (built && wanted[order[item]]) {
+            built(playlist);
         }
     });
     progress.clear();
 
     PhaseTimer timer;
-    std::vector<cache::BuilderToSave> to_save;
     std::map<std::string_view, BuiltPlaylist*> by_id;
     for (std::size_t i = 0; i < pending.size(); ++i) {
-        auto& playlist = pending[i];
         if (!errors[i].empty()) {
-            warn("skipping playlist {}: {}", playlist.id, errors[i]);
+            warn("skipping playlist {}: {}", pending[i].id, errors[i]);
             complete = false;
-            continue;
+        } else {
+            by_id.emplace(pending[i].id, &pending[i]);
         }
-        if (playlist.builder) {
-            const auto& table = playlist.builder->state().table;
-            playlist.stray_lines = table.stray_lines;
-            playlist.first_stray = table.first_stray;
-        } else if (playlist.saved) {
-            playlist.stray_lines = playlist.saved->stray_lines;
-            playlist.first_stray = playlist.saved->first_stray;
-        }
-        to_save.push_back({playlist.builder ? &*playlist.builder : nullptr, playlist.saved});
-        by_id.emplace(playlist.id, &playlist);
     }
     if (analysis.cache && complete && analysis.cache_stale) {
+        std::vector<const cache::BuilderToSave*> builders;
+        for (const auto& builder : to_save) {
+            builders.push_back(&*builder);
+        }
         try {
-            analysis.cache->save(analysis.history, to_save);
+            analysis.cache->save(analysis.history, builders);
         } catch (const Error& error) {
             // The tables are right; only the next run will be slower.
             warn("{}; the cache was not updated", error.what());
         }
         timer.lap("save cache");
     }
-    std::vector<BuiltPlaylist> selected;
+    std::vector<BuiltPlaylist> result;
     for (const auto& id : analysis.selected) {
         if (const auto found = by_id.find(id); found != by_id.end()) {
-            selected.push_back(std::move(*found->second));
+            result.push_back(std::move(*found->second));
         }
     }
-    return selected;
+    return result;
 }
 
 std::vector<tables::TableBuilder>
@@ -419,7 +429,7 @@ follow_playlists(const Analysis& analysis, const HistoryOptions& options, const 
     run_parallel(built.size(), jobs, [&](unsigned thread, std::size_t item) {
         try {
             if (!readers[thread]) {
-                readers[thread].emplace(analysis.repo.get());
+                readers[thread].emplace(analysis.repo.get(), analysis.packs);
             }
             tables::TableBuilder builder(analysis.selected[item], analysis.key_mode);
             builder.observe([&, item](const tables::TableBuilder& observed,

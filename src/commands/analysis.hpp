@@ -2,6 +2,7 @@
 
 #include "cache/cache.hpp"
 #include "git/handles.hpp"
+#include "git/object_reader.hpp"
 #include "history/history.hpp"
 #include "plain/track_key.hpp"
 #include "tables/cumulative.hpp"
@@ -53,6 +54,8 @@ bool parse_command_line_with_id(const std::vector<std::string>& args,
 /// A repository's playlist history, walked and dated, ready for tables.
 struct Analysis {
     git::Repository repo;
+    /// The repository's pack files, read directly; null with --verify-objects.
+    std::shared_ptr<const git::PackSet> packs;
     history::History history;
     tables::Calendar calendar;
     writers::SnapshotLabels labels;
@@ -84,13 +87,18 @@ struct BuiltPlaylist {
     tables::PlaylistTable table(const Analysis& analysis) &&;
 };
 
+/// Called on the building thread as soon as a selected playlist is up to date, so that
+/// its table is written while it is still in the processor's caches; it may spend the
+/// builder (the cache has its own copy by then). It must not throw.
+using BuiltFn = std::function<void(BuiltPlaylist&)>;
+
 /// Builds the tables of the selected playlists on `jobs` threads (each playlist on one;
 /// the result does not depend on how many). With a cache, every playlist is brought up to
 /// date (those without new versions stay as saved) and the cache is updated. A playlist
 /// whose data cannot be read is reported and left out; `complete` becomes false then (and
 /// the cache is left as it was).
 std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions& options,
-                                        bool& complete);
+                                        bool& complete, const BuiltFn& built = {});
 
 /// Called after every version of a followed playlist: which of the selected playlists
 /// (an index into Analysis::selected), its builder, and what the version changed.

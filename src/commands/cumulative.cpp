@@ -30,89 +30,129 @@ writers::MarkdownLinks markdown_links(const std::string& dir) {
     return links;
 }
 
-/// Writes one file per table into `out`; refuses ids that are not safe file names. With
-/// a cache, a table whose state has not changed since an earlier run wrote its file is
-/// neither rendered nor written again.
-bool write_directory(std::vector<BuiltPlaylist>&& built, const Analysis& analysis,
-                     writers::Format format, const std::filesystem::path& out,
-                     const HistoryOptions& options) {
-    std::error_code error;
-    std::filesystem::create_directories(out, error);
-    if (error) {
-        fail("cannot create output directory {}: {}", out.string(), error.message());
-    }
-    std::optional<cache::OutputManifest> manifest;
-    if (analysis.cache) {
-        manifest.emplace(*analysis.cache, out, writers::extension(format));
-    }
-    const auto links = markdown_links(analysis.history.dir);
-    // Only markdown leaves out days_present, which changes with the analysed revision's day.
-    const std::int32_t tip_day =
-        format == writers::Format::markdown ? 0 : analysis.calendar.tip_day;
-    bool complete = true;
-    std::vector<BuiltPlaylist*> writable;
-    for (auto& playlist : built) {
-        if (is_safe_file_name(playlist.id)) {
-            writable.push_back(&playlist);
-        } else {
-            warn("not writing playlist '{}': its id is not a safe file name (expected letters, "
-                 "digits, '_', '-' or '.')",
-                 playlist.id);
-            complete = false;
+/// Writes one file per table into `out`, each as soon as its playlist is built (from
+/// any thread); refuses ids that are not safe file names. With a cache, a table whose
+/// state has not changed since an earlier run wrote its file is neither rendered nor
+/// written again.
+class DirectoryWriter {
+  public:
+    DirectoryWriter(const Analysis& analysis, writers::Format format, std::filesystem::path out)
+        : m_analysis(analysis), m_format(format), m_out(std::move(out)),
+          m_links(markdown_links(analysis.history.dir)),
+          // Only markdown leaves out days_present, which changes with the revision's day.
+          m_tip_day(format == writers::Format::markdown ? 0 : analysis.calendar.tip_day) {
+        std::error_code error;
+        std::filesystem::create_directories(m_out, error);
+        if (error) {
+            fail("cannot create output directory {}: {}", m_out.string(), error.message());
         }
+        if (analysis.cache) {
+            m_manifest.emplace(*analysis.cache, m_out, writers::extension(format));
+        }
+        for (std::size_t i = 0; i < analysis.selected.size(); ++i) {
+            m_slots.emplace(analysis.selected[i], i);
+        }
+        m_results.resize(analysis.selected.size());
     }
-    enum class Outcome { unchanged, written, failed };
-    std::vector<Outcome> outcomes(writable.size());
-    std::vector<cache::OutputManifest::TableState> states(writable.size());
-    std::vector<std::string> errors(writable.size());
-    const auto path_of = [&](const BuiltPlaylist& playlist) {
-        return out / fmt::format("{}.{}", playlist.id, writers::extension(format));
-    };
-    run_parallel(
-        writable.size(), thread_count(options.jobs, writable.size()), [&](unsigned, std::size_t i) {
-            try { // run_parallel's tasks must not throw
-                BuiltPlaylist& playlist = *writable[i];
-                const auto path = path_of(playlist);
-                const auto& versions = analysis.history.playlists.find(playlist.id)->second;
-                states[i] = {analysis.labels.commits.at(versions.back().snapshot),
-                             static_cast<std::uint32_t>(versions.size()), tip_day};
-                if (manifest && manifest->current(playlist.id, states[i], path)) {
-                    outcomes[i] = Outcome::unchanged;
-                    return;
-                }
-                const auto table = std::move(playlist).table(analysis);
-                outcomes[i] = write_file_atomically(
-                                  path, writers::render({&table}, analysis.labels, format, links))
-                                  ? Outcome::written
-                                  : Outcome::unchanged;
-            } catch (const std::exception& failure) {
-                outcomes[i] = Outcome::failed;
-                errors[i] = failure.what();
+
+    /// Renders and writes one playlist's table (spending its builder). Thread-safe for
+    /// different playlists; never throws (failures are reported by `finish`).
+    void write(BuiltPlaylist& playlist) noexcept {
+        Result& result = m_results[m_slots.at(playlist.id)];
+        try {
+            result.attempted = true;
+            if (!is_safe_file_name(playlist.id)) {
+                result.outcome = Outcome::unsafe;
+                return;
             }
-        });
-    std::size_t written = 0;
-    std::size_t unchanged = 0;
-    for (std::size_t i = 0; i < writable.size(); ++i) {
-        if (outcomes[i] == Outcome::failed) {
-            // A table not written leaves the old file (or none), never half of one.
-            warn("not writing playlist '{}': {}", writable[i]->id, errors[i]);
-            complete = false;
-            continue;
+            const auto path = path_of(playlist.id);
+            const auto& versions = m_analysis.history.playlists.find(playlist.id)->second;
+            result.state = {m_analysis.labels.commits.at(versions.back().snapshot),
+                            static_cast<std::uint32_t>(versions.size()), m_tip_day};
+            if (m_manifest && m_manifest->current(playlist.id, result.state, path)) {
+                result.outcome = Outcome::unchanged;
+                return;
+            }
+            const auto table = std::move(playlist).table(m_analysis);
+            playlist.builder.reset(); // freed while this thread's memory is still warm
+            result.outcome =
+                write_file_atomically(
+                    path, writers::render({&table}, m_analysis.labels, m_format, m_links))
+                    ? Outcome::written
+                    : Outcome::unchanged;
+        } catch (const std::exception& failure) {
+            result.outcome = Outcome::failed;
+            result.error = failure.what();
         }
-        (outcomes[i] == Outcome::written ? written : unchanged) += 1;
-        if (manifest) {
-            manifest->record(writable[i]->id, states[i], path_of(*writable[i]));
+    }
+
+    /// Reports what was written and records it for the next run; false when a table
+    /// could not be written.
+    bool finish(bool quiet) {
+        bool complete = true;
+        std::size_t written = 0;
+        std::size_t unchanged = 0;
+        for (std::size_t i = 0; i < m_results.size(); ++i) {
+            const Result& result = m_results[i];
+            const std::string& id = m_analysis.selected[i];
+            if (!result.attempted) {
+                continue; // not built: reported as skipped already
+            }
+            switch (result.outcome) {
+            case Outcome::unsafe:
+                warn("not writing playlist '{}': its id is not a safe file name (expected "
+                     "letters, digits, '_', '-' or '.')",
+                     id);
+                complete = false;
+                continue;
+            case Outcome::failed:
+                // A table not written leaves the old file (or none), never half of one.
+                warn("not writing playlist '{}': {}", id, result.error);
+                complete = false;
+                continue;
+            case Outcome::written:
+                ++written;
+                break;
+            case Outcome::unchanged:
+                ++unchanged;
+                break;
+            }
+            if (m_manifest) {
+                m_manifest->record(id, result.state, path_of(id));
+            }
         }
+        if (m_manifest) {
+            m_manifest->save();
+        }
+        if (!quiet) {
+            note("{} tables in {}: {} written, {} unchanged", written + unchanged, m_out.string(),
+                 written, unchanged);
+        }
+        return complete;
     }
-    if (manifest) {
-        manifest->save();
+
+  private:
+    enum class Outcome { unchanged, written, unsafe, failed };
+    struct Result {
+        bool attempted = false;
+        Outcome outcome = Outcome::failed;
+        cache::OutputManifest::TableState state;
+        std::string error;
+    };
+
+    std::filesystem::path path_of(const std::string& id) const {
+        return m_out / fmt::format("{}.{}", id, writers::extension(m_format));
     }
-    if (!options.quiet) {
-        note("{} tables in {}: {} written, {} unchanged", written + unchanged, out.string(),
-             written, unchanged);
-    }
-    return complete;
-}
+
+    const Analysis& m_analysis;
+    writers::Format m_format;
+    std::filesystem::path m_out;
+    writers::MarkdownLinks m_links;
+    std::int32_t m_tip_day;
+    std::optional<cache::OutputManifest> m_manifest;
+    std::map<std::string_view, std::size_t> m_slots;
+    std::vector<Result> m_results;
+};
 
 void report_stray_lines(const std::vector<BuiltPlaylist>& built, const Analysis& analysis) {
     std::size_t playlists = 0;
@@ -167,16 +207,21 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
                            analysis.selected.size());
     }
     bool complete = true;
-    auto built = build_tables(analysis, options.history, complete);
-    timer.lap("build");
-    if (!options.history.quiet) {
-        report_stray_lines(built, analysis);
-    }
     if (!options.out.empty()) {
-        complete =
-            write_directory(std::move(built), analysis, *format, options.out, options.history) &&
-            complete;
+        DirectoryWriter writer(analysis, *format, options.out);
+        const auto built = build_tables(analysis, options.history, complete,
+                                        [&](BuiltPlaylist& playlist) { writer.write(playlist); });
+        timer.lap("build and write");
+        if (!options.history.quiet) {
+            report_stray_lines(built, analysis);
+        }
+        complete = writer.finish(options.history.quiet) && complete;
     } else {
+        auto built = build_tables(analysis, options.history, complete);
+        timer.lap("build");
+        if (!options.history.quiet) {
+            report_stray_lines(built, analysis);
+        }
         const auto tables = tables_at_tip(std::move(built), analysis);
         std::vector<const tables::PlaylistTable*> pointers;
         for (const auto& table : tables) {

@@ -1,0 +1,365 @@
+#include "git/object_reader.hpp"
+
+#include "util/mapped_file.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <libdeflate.h>
+
+namespace gh::git {
+
+// Formats as git's Documentation/gitformat-pack.txt describes them.
+namespace {
+
+constexpr std::size_t k_hash = GIT_OID_RAWSZ;
+constexpr int k_ofs_delta = 6;
+constexpr int k_ref_delta = 7;
+/// Longer chains than git ever writes (its default limit is 50, --depth at most 4095):
+/// deeper means a damaged or hostile pack, left to libgit2.
+constexpr int k_max_depth = 10000;
+
+std::uint32_t big_endian_32(const unsigned char* p) {
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+           std::uint32_t{p[3]};
+}
+
+std::uint64_t big_endian_64(const unsigned char* p) {
+    return (std::uint64_t{big_endian_32(p)} << 32) | big_endian_32(p + 4);
+}
+
+/// Reads the size varint at the start of delta instructions.
+std::optional<std::uint64_t> delta_size(const unsigned char*& p, const unsigned char* end) {
+    std::uint64_t size = 0;
+    for (int shift = 0; p < end && shift < 64; shift += 7) {
+        const unsigned char byte = *p++;
+        size |= std::uint64_t{byte & 0x7fu} << shift;
+        if (!(byte & 0x80)) {
+            return size;
+        }
+    }
+    return std::nullopt;
+}
+
+/// Applies git delta instructions to `base`; nothing when they do not fit it.
+ObjectBytes apply_delta(std::string_view base, const unsigned char* p, const unsigned char* end) {
+    const auto base_size = delta_size(p, end);
+    const auto result_size = delta_size(p, end);
+    if (!base_size || !result_size || *base_size != base.size() ||
+        *result_size > (std::uint64_t{1} << 40)) {
+        return {};
+    }
+    auto result = std::make_shared_for_overwrite<char[]>(*result_size);
+    char* out = result.get();
+    char* const out_end = out + *result_size;
+    while (p < end) {
+        const unsigned char op = *p++;
+        if (op & 0x80) { // copy from the base
+            std::uint64_t offset = 0;
+            std::uint64_t size = 0;
+            for (int i = 0; i < 4; ++i) {
+                if (op & (1u << i)) {
+                    if (p == end) {
+                        return {};
+                    }
+                    offset |= std::uint64_t{*p++} << (8 * i);
+                }
+            }
+            for (int i = 0; i < 3; ++i) {
+                if (op & (0x10u << i)) {
+                    if (p == end) {
+                        return {};
+                    }
+                    size |= std::uint64_t{*p++} << (8 * i);
+                }
+            }
+            if (size == 0) {
+                size = 0x10000;
+            }
+            if (offset > base.size() || size > base.size() - offset ||
+                size > static_cast<std::uint64_t>(out_end - out)) {
+                return {};
+            }
+            std::memcpy(out, base.data() + offset, size);
+            out += size;
+        } else if (op != 0) { // insert the next `op` bytes
+            if (op > end - p || op > out_end - out) {
+                return {};
+            }
+            std::memcpy(out, p, op);
+            p += op;
+            out += op;
+        } else {
+            return {}; // reserved
+        }
+    }
+    if (out != out_end) {
+        return {};
+    }
+    return ObjectBytes(std::move(result), *result_size);
+}
+
+} // namespace
+
+struct PackSet::Pack {
+    std::shared_ptr<const MappedFile> index;
+    std::shared_ptr<const MappedFile> data;
+    std::uint32_t count = 0;
+    const unsigned char* fanout = nullptr;
+    const unsigned char* hashes = nullptr;
+    const unsigned char* offsets = nullptr;
+    const unsigned char* large_offsets = nullptr;
+    std::size_t large_count = 0;
+
+    const unsigned char* bytes() const {
+        return reinterpret_cast<const unsigned char*>(data->bytes().data());
+    }
+    /// Objects end before the pack's trailing checksum.
+    std::uint64_t end() const { return data->bytes().size() - k_hash; }
+
+    /// Checks the index's layout (version 2) and the pack's header.
+    bool open() {
+        const auto idx = index->bytes();
+        const auto* p = reinterpret_cast<const unsigned char*>(idx.data());
+        constexpr std::size_t header = 8 + 256 * 4;
+        if (idx.size() < header + 2 * k_hash || std::memcmp(p, "\377tOc", 4) != 0 ||
+            big_endian_32(p + 4) != 2) {
+            return false;
+        }
+        fanout = p + 8;
+        for (int i = 1; i < 256; ++i) {
+            if (big_endian_32(fanout + 4 * i) < big_endian_32(fanout + 4 * (i - 1))) {
+                return false;
+            }
+        }
+        count = big_endian_32(fanout + 4 * 255);
+        const std::size_t fixed = header + std::size_t{count} * (k_hash + 4 + 4);
+        if (idx.size() < fixed + 2 * k_hash || (idx.size() - fixed - 2 * k_hash) % 8 != 0) {
+            return false;
+        }
+        hashes = p + header;
+        offsets = hashes + std::size_t{count} * (k_hash + 4); // after the CRCs
+        large_offsets = offsets + std::size_t{count} * 4;
+        large_count = (idx.size() - fixed - 2 * k_hash) / 8;
+
+        const auto pack = data->bytes();
+        const auto* q = reinterpret_cast<const unsigned char*>(pack.data());
+        return pack.size() >= 12 + k_hash && std::memcmp(q, "PACK", 4) == 0 &&
+               (big_endian_32(q + 4) == 2 || big_endian_32(q + 4) == 3) &&
+               big_endian_32(q + 8) == count;
+    }
+
+    std::optional<std::uint64_t> find(const git_oid& id) const {
+        const unsigned first = id.id[0];
+        std::uint32_t low = first == 0 ? 0 : big_endian_32(fanout + 4 * (first - 1));
+        std::uint32_t high = big_endian_32(fanout + 4 * first);
+        while (low < high) {
+            const std::uint32_t middle = low + (high - low) / 2;
+            const int order = std::memcmp(hashes + std::size_t{middle} * k_hash, id.id, k_hash);
+            if (order == 0) {
+                const std::uint32_t offset = big_endian_32(offsets + std::size_t{middle} * 4);
+                if (!(offset & 0x80000000u)) {
+                    return offset;
+                }
+                const std::size_t large = offset & 0x7fffffffu;
+                if (large >= large_count) {
+                    return std::nullopt;
+                }
+                return big_endian_64(large_offsets + large * 8);
+            }
+            if (order < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return std::nullopt;
+    }
+};
+
+PackSet::PackSet(const std::filesystem::path& objects_dir) {
+    std::error_code error;
+    std::vector<std::filesystem::path> indexes;
+    for (const auto& entry : std::filesystem::directory_iterator(objects_dir / "pack", error)) {
+        if (entry.path().extension() == ".idx") {
+            indexes.push_back(entry.path());
+        }
+    }
+    std::sort(indexes.begin(), indexes.end()); // the same order on every run
+    for (const auto& path : indexes) {
+        auto pack = std::make_unique<Pack>();
+        pack->index = MappedFile::open(path);
+        pack->data = MappedFile::open(std::filesystem::path(path).replace_extension(".pack"));
+        if (pack->index && pack->data && pack->open() && m_packs.size() < 0xffff) {
+            m_packs.push_back(std::move(pack));
+        }
+    }
+}
+
+PackSet::~PackSet() = default;
+
+std::optional<PackSet::Location> PackSet::find(const git_oid& id) const {
+    for (std::uint32_t i = 0; i < m_packs.size(); ++i) {
+        if (const auto offset = m_packs[i]->find(id)) {
+            return Location{i, *offset};
+        }
+    }
+    return std::nullopt;
+}
+
+ObjectReader::ObjectReader(git_repository* repo, std::shared_ptr<const PackSet> packs)
+    : m_repo(repo), m_packs(std::move(packs)) {
+    check(git_repository_odb(out(m_odb), repo), "opening object database");
+    if (m_packs) {
+        m_inflate = libdeflate_alloc_decompressor();
+        if (!m_inflate) {
+            throw std::bad_alloc();
+        }
+    }
+}
+
+ObjectReader::~ObjectReader() {
+    if (m_inflate) {
+        libdeflate_free_decompressor(m_inflate);
+    }
+}
+
+ObjectBytes ObjectReader::read_with_libgit2(const git_oid& id, const std::string& what) {
+    git_odb_object* raw = nullptr;
+    check(git_odb_read(&raw, m_odb.get(), &id), "reading {} (blob {})", what, id);
+    const std::shared_ptr<git_odb_object> object(raw, git_odb_object_free);
+    if (git_odb_object_type(raw) != GIT_OBJECT_BLOB) {
+        fail("reading {}: object {} is not a blob", what, id);
+    }
+    return ObjectBytes(
+        std::shared_ptr<const char[]>(object, static_cast<const char*>(git_odb_object_data(raw))),
+        git_odb_object_size(raw));
+}
+
+ObjectBytes ObjectReader::read_packed_blob(const git_oid& id) {
+    if (!m_packs) {
+        return {};
+    }
+    const auto where = m_packs->find(id);
+    if (!where) {
+        return {};
+    }
+    auto object = read_packed(*where, 0);
+    if (!object || object->second != GIT_OBJECT_BLOB) {
+        return {}; // libgit2 says what is wrong
+    }
+    return std::move(object->first);
+}
+
+std::optional<std::pair<ObjectBytes, int>> ObjectReader::read_packed(PackSet::Location where,
+                                                                     int depth) {
+    const std::uint64_t key = (std::uint64_t{where.pack} << 48) | where.offset;
+    if (const auto found = m_cached.find(key); found != m_cached.end()) {
+        m_recent.splice(m_recent.begin(), m_recent, found->second);
+        return std::pair(found->second->bytes, found->second->type);
+    }
+    const auto& pack = m_packs->pack(where.pack);
+    const unsigned char* const begin = pack.bytes();
+    const std::uint64_t end = pack.end();
+    if (where.offset < 12 || where.offset >= end || depth > k_max_depth ||
+        where.offset >= (std::uint64_t{1} << 48)) {
+        return std::nullopt;
+    }
+
+    // The header: type and inflated size, then for deltas where the base is.
+    const unsigned char* p = begin + where.offset;
+    const unsigned char* const limit = begin + end;
+    unsigned char byte = *p++;
+    const int type = (byte >> 4) & 7;
+    std::uint64_t size = byte & 15u;
+    for (int shift = 4; byte & 0x80; shift += 7) {
+        if (p == limit || shift > 60) {
+            return std::nullopt;
+        }
+        byte = *p++;
+        size |= std::uint64_t{byte & 0x7fu} << shift;
+    }
+    std::optional<PackSet::Location> base;
+    if (type == k_ofs_delta) {
+        if (p == limit) {
+            return std::nullopt;
+        }
+        byte = *p++;
+        std::uint64_t distance = byte & 0x7fu;
+        while (byte & 0x80) {
+            if (p == limit || distance > (std::uint64_t{1} << 48)) {
+                return std::nullopt;
+            }
+            byte = *p++;
+            distance = ((distance + 1) << 7) | (byte & 0x7fu);
+        }
+        if (distance == 0 || distance > where.offset) {
+            return std::nullopt;
+        }
+        base = PackSet::Location{where.pack, where.offset - distance};
+    } else if (type == k_ref_delta) {
+        if (limit - p < static_cast<std::ptrdiff_t>(k_hash)) {
+            return std::nullopt;
+        }
+        git_oid base_id;
+        std::memcpy(base_id.id, p, k_hash);
+        p += k_hash;
+        base = m_packs->find(base_id);
+        if (!base) {
+            return std::nullopt; // a thin pack's base outside the packs: libgit2's
+        }
+    } else if (type < GIT_OBJECT_COMMIT || type > GIT_OBJECT_TAG) {
+        return std::nullopt;
+    }
+    if (size > (std::uint64_t{1} << 40)) {
+        return std::nullopt;
+    }
+
+    // The compressed data runs to at most the end of the pack; libdeflate stops at the
+    // end of the stream and checks its Adler-32.
+    const auto inflate = [&](char* out) {
+        std::size_t written = 0;
+        const auto status =
+            libdeflate_zlib_decompress(m_inflate, p, limit - p, out, size, &written);
+        return status == LIBDEFLATE_SUCCESS && written == size;
+    };
+    if (!base) {
+        auto data = std::make_shared_for_overwrite<char[]>(std::max<std::uint64_t>(size, 1));
+        if (!inflate(data.get())) {
+            return std::nullopt;
+        }
+        ObjectBytes bytes(std::move(data), size);
+        remember(key, bytes, type);
+        return std::pair(std::move(bytes), type);
+    }
+    auto base_object = read_packed(*base, depth + 1);
+    if (!base_object) {
+        return std::nullopt;
+    }
+    m_delta.resize(std::max<std::uint64_t>(size, 1));
+    if (!inflate(m_delta.data())) {
+        return std::nullopt;
+    }
+    const auto* instructions = reinterpret_cast<const unsigned char*>(m_delta.data());
+    ObjectBytes bytes = apply_delta(base_object->first.view(), instructions, instructions + size);
+    if (!bytes) {
+        return std::nullopt;
+    }
+    remember(key, bytes, base_object->second);
+    return std::pair(std::move(bytes), base_object->second);
+}
+
+void ObjectReader::remember(std::uint64_t key, const ObjectBytes& bytes, int type) {
+    if (bytes.size() > k_cache_budget / 2) {
+        return; // one huge object would push out everything else
+    }
+    m_recent.push_front(Cached{key, bytes, type});
+    m_cached[key] = m_recent.begin();
+    m_cached_bytes += bytes.size();
+    while (m_cached_bytes > k_cache_budget) {
+        m_cached_bytes -= m_recent.back().bytes.size();
+        m_cached.erase(m_recent.back().key);
+        m_recent.pop_back();
+    }
+}
+
+} // namespace gh::git

@@ -1,0 +1,114 @@
+#pragma once
+
+// Reading blobs faster than libgit2 does: straight from the repository's pack files,
+// mapped once and shared by every thread, inflated with libdeflate, and with a cache of
+// delta bases sized for the way the engine reads (every version of one file, newest
+// first). Anything the fast path does not handle (loose objects, alternates, an odd or
+// damaged pack) is read by libgit2, so results and error messages are libgit2's.
+
+#include "git/handles.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct libdeflate_decompressor;
+
+namespace gh {
+class MappedFile;
+}
+
+namespace gh::git {
+
+/// The bytes of one object, shared between a reader's cache and whoever holds them.
+class ObjectBytes {
+  public:
+    ObjectBytes() = default;
+    ObjectBytes(std::shared_ptr<const char[]> data, std::size_t size)
+        : m_data(std::move(data)), m_size(size) {}
+
+    std::string_view view() const { return {m_data.get(), m_size}; }
+    std::size_t size() const { return m_size; }
+    explicit operator bool() const { return m_data != nullptr; }
+
+  private:
+    std::shared_ptr<const char[]> m_data;
+    std::size_t m_size = 0;
+};
+
+/// The pack files of one repository (`objects/pack/*.idx` with their `.pack`), mapped
+/// read-only. Immutable once opened, so threads share one.
+class PackSet {
+  public:
+    /// Maps every version-2 index with its pack; others are left to libgit2.
+    explicit PackSet(const std::filesystem::path& objects_dir);
+    ~PackSet();
+    PackSet(const PackSet&) = delete;
+    PackSet& operator=(const PackSet&) = delete;
+
+    struct Location {
+        std::uint32_t pack = 0;
+        std::uint64_t offset = 0;
+    };
+    std::optional<Location> find(const git_oid& id) const;
+
+    struct Pack;
+    const Pack& pack(std::uint32_t index) const { return *m_packs[index]; }
+    std::size_t size() const { return m_packs.size(); }
+
+  private:
+    std::vector<std::unique_ptr<Pack>> m_packs;
+};
+
+/// Reads blobs for one thread (libgit2 handles and the delta cache are not shared).
+class ObjectReader {
+  public:
+    /// `packs` may be null: everything is then read by libgit2 (as with --verify-objects).
+    ObjectReader(git_repository* repo, std::shared_ptr<const PackSet> packs);
+    ~ObjectReader();
+    ObjectReader(const ObjectReader&) = delete;
+    ObjectReader& operator=(const ObjectReader&) = delete;
+
+    /// The blob's bytes; throws gh::Error naming `what` (a path and commit) on failure,
+    /// or when the object is not a blob.
+    template <typename... Args>
+    ObjectBytes read_blob(const git_oid& id, fmt::format_string<Args...> what, Args&&... args) {
+        if (auto bytes = read_packed_blob(id)) {
+            return bytes;
+        }
+        return read_with_libgit2(id, fmt::format(what, std::forward<Args>(args)...));
+    }
+
+    /// Bytes at most kept for delta bases.
+    static constexpr std::size_t k_cache_budget = 8u << 20;
+
+  private:
+    /// The blob from a pack, or nothing when libgit2 must read it.
+    ObjectBytes read_packed_blob(const git_oid& id);
+    ObjectBytes read_with_libgit2(const git_oid& id, const std::string& what);
+    /// The object at `where` and its type; nothing when the pack is not understood.
+    std::optional<std::pair<ObjectBytes, int>> read_packed(PackSet::Location where, int depth);
+    void remember(std::uint64_t key, const ObjectBytes& bytes, int type);
+
+    git_repository* m_repo;
+    Odb m_odb;
+    std::shared_ptr<const PackSet> m_packs;
+    libdeflate_decompressor* m_inflate = nullptr;
+
+    struct Cached {
+        std::uint64_t key;
+        ObjectBytes bytes;
+        int type;
+    };
+    std::list<Cached> m_recent; ///< most recently used first
+    std::unordered_map<std::uint64_t, std::list<Cached>::iterator> m_cached;
+    std::size_t m_cached_bytes = 0;
+    std::vector<char> m_delta; ///< scratch for inflated delta instructions
+};
+
+} // namespace gh::git
