@@ -79,10 +79,19 @@ class ObjectReader {
     template <typename... Args>
     ObjectBytes read_blob(const git_oid& id, fmt::format_string<Args...> what, Args&&... args) {
         if (auto bytes = read_packed_blob(id)) {
+            ++m_stats.from_packs;
             return bytes;
         }
+        ++m_stats.from_libgit2;
         return read_with_libgit2(id, fmt::format(what, std::forward<Args>(args)...));
     }
+
+    /// How the blobs read so far were found.
+    struct Stats {
+        std::size_t from_packs = 0;
+        std::size_t from_libgit2 = 0;
+    };
+    const Stats& stats() const { return m_stats; }
 
     /// Bytes at most kept for delta bases.
     static constexpr std::size_t k_cache_budget = 8u << 20;
@@ -109,6 +118,7 @@ class ObjectReader {
     std::unordered_map<std::uint64_t, std::list<Cached>::iterator> m_cached;
     std::size_t m_cached_bytes = 0;
     std::vector<char> m_delta; ///< scratch for inflated delta instructions
+    Stats m_stats;
 };
 
 } // namespace gh::git
