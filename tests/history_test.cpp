@@ -24,7 +24,8 @@ std::vector<std::string> snapshot_ids(const History& history) {
 History walk(const std::filesystem::path& path, const std::string& rev = "HEAD") {
     const git::Repository repo = test::open(path);
     const git::Commit tip = git::resolve_commit(repo.get(), rev);
-    return walk_history(repo.get(), tip.get(), "playlists/plain");
+    return walk_history(repo.get(), tip.get(), "playlists/plain", {}, 1,
+                        std::make_shared<git::PackSet>(path / ".git" / "objects"));
 }
 
 std::string commit_id(const std::filesystem::path& repo, const std::string& rev) {

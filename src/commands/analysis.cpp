@@ -150,7 +150,7 @@ history::History continue_from_cache(Analysis& analysis, const git_commit* tip,
     try {
         const git_oid cached_tip = saved->history.tip;
         auto history = history::extend_history(analysis.repo.get(), tip, std::move(saved->history),
-                                               report, options.jobs);
+                                               report, options.jobs, analysis.packs);
         analysis.cache_stale = !git_oid_equal(&cached_tip, &history.tip);
         analysis.saved = std::move(saved);
         return history;
@@ -196,8 +196,8 @@ Analysis analyse(const HistoryOptions& options) {
         analysis.history = continue_from_cache(analysis, tip.get(), options, report);
     }
     if (analysis.history.snapshots.empty()) {
-        analysis.history =
-            history::walk_history(analysis.repo.get(), tip.get(), dir, report, options.jobs);
+        analysis.history = history::walk_history(analysis.repo.get(), tip.get(), dir, report,
+                                                 options.jobs, analysis.packs);
     }
     progress.clear();
     report_skipped(analysis.history, options.playlists);

@@ -223,19 +223,29 @@ ObjectReader::~ObjectReader() {
     }
 }
 
-ObjectBytes ObjectReader::read_with_libgit2(const git_oid& id, const std::string& what) {
+std::pair<ObjectBytes, git_object_t>
+ObjectReader::read_with_libgit2(const git_oid& id, const std::function<std::string()>& context) {
+    ++m_stats.from_libgit2;
     git_odb_object* raw = nullptr;
-    check(git_odb_read(&raw, m_odb.get(), &id), "reading {} (blob {})", what, id);
-    const std::shared_ptr<git_odb_object> object(raw, git_odb_object_free);
-    if (git_odb_object_type(raw) != GIT_OBJECT_BLOB) {
-        fail("reading {}: object {} is not a blob", what, id);
+    if (const int status = git_odb_read(&raw, m_odb.get(), &id); status < 0) {
+        throw_last_error(status, context());
     }
-    return ObjectBytes(
-        std::shared_ptr<const char[]>(object, static_cast<const char*>(git_odb_object_data(raw))),
-        git_odb_object_size(raw));
+    const std::shared_ptr<git_odb_object> object(raw, git_odb_object_free);
+    return {ObjectBytes(std::shared_ptr<const char[]>(
+                            object, static_cast<const char*>(git_odb_object_data(raw))),
+                        git_odb_object_size(raw)),
+            git_odb_object_type(raw)};
 }
 
-ObjectBytes ObjectReader::read_packed_blob(const git_oid& id) {
+std::pair<ObjectBytes, git_object_t> ObjectReader::read(const git_oid& id, std::string_view kind) {
+    auto object = read_object(id);
+    if (!object.first) {
+        object = read_with_libgit2(id, [&] { return fmt::format("reading {} {}", kind, id); });
+    }
+    return object;
+}
+
+std::pair<ObjectBytes, git_object_t> ObjectReader::read_object(const git_oid& id) {
     if (!m_packs) {
         return {};
     }
@@ -244,10 +254,11 @@ ObjectBytes ObjectReader::read_packed_blob(const git_oid& id) {
         return {};
     }
     auto object = read_packed(*where, 0);
-    if (!object || object->second != GIT_OBJECT_BLOB) {
+    if (!object) {
         return {}; // libgit2 says what is wrong
     }
-    return std::move(object->first);
+    ++m_stats.from_packs;
+    return {std::move(object->first), static_cast<git_object_t>(object->second)};
 }
 
 std::optional<std::pair<ObjectBytes, int>> ObjectReader::read_packed(PackSet::Location where,

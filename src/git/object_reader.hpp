@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <list>
 #include <memory>
 #include <optional>
@@ -78,13 +79,21 @@ class ObjectReader {
     /// or when the object is not a blob.
     template <typename... Args>
     ObjectBytes read_blob(const git_oid& id, fmt::format_string<Args...> what, Args&&... args) {
-        if (auto bytes = read_packed_blob(id)) {
-            ++m_stats.from_packs;
-            return bytes;
+        auto [bytes, type] = read_object(id);
+        if (!bytes) {
+            std::tie(bytes, type) = read_with_libgit2(id, [&] {
+                return fmt::format("reading {} (blob {})", fmt::format(what, args...), id);
+            });
         }
-        ++m_stats.from_libgit2;
-        return read_with_libgit2(id, fmt::format(what, std::forward<Args>(args)...));
+        if (type != GIT_OBJECT_BLOB) {
+            fail("reading {}: object {} is not a blob", fmt::format(what, args...), id);
+        }
+        return bytes;
     }
+
+    /// Any object's bytes and type (a commit's or a tree's, say); throws gh::Error
+    /// "reading <kind> <id>" on failure.
+    std::pair<ObjectBytes, git_object_t> read(const git_oid& id, std::string_view kind);
 
     /// How the blobs read so far were found.
     struct Stats {
@@ -97,9 +106,10 @@ class ObjectReader {
     static constexpr std::size_t k_cache_budget = 8u << 20;
 
   private:
-    /// The blob from a pack, or nothing when libgit2 must read it.
-    ObjectBytes read_packed_blob(const git_oid& id);
-    ObjectBytes read_with_libgit2(const git_oid& id, const std::string& what);
+    /// The object from a pack, or no bytes when libgit2 must read it.
+    std::pair<ObjectBytes, git_object_t> read_object(const git_oid& id);
+    std::pair<ObjectBytes, git_object_t>
+    read_with_libgit2(const git_oid& id, const std::function<std::string()>& context);
     /// The object at `where` and its type; nothing when the pack is not understood.
     std::optional<std::pair<ObjectBytes, int>> read_packed(PackSet::Location where, int depth);
     void remember(std::uint64_t key, const ObjectBytes& bytes, int type);

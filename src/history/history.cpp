@@ -1,12 +1,15 @@
 #include "history/history.hpp"
 
 #include "git/handles.hpp"
+#include "git/object_reader.hpp"
 #include "git/oid.hpp"
+#include "git/raw_objects.hpp"
 #include "git/repository.hpp"
 #include "util/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <queue>
@@ -32,13 +35,27 @@ struct Node {
     bool snapshot = false;
 };
 
-/// A tree of the analysed directory, shared between the commits that have it.
-using SharedTree = std::shared_ptr<git_tree>;
+/// A tree read and parsed, shared between the commits that have it.
+struct ParsedTree {
+    git::ObjectBytes bytes;
+    std::vector<git::RawEntry> entries; ///< into `bytes`
+};
+using SharedTree = std::shared_ptr<const ParsedTree>;
 
-const git_tree_entry* entry_at(const SharedTree& tree, std::size_t index) {
-    return tree && index < git_tree_entrycount(tree.get())
-               ? git_tree_entry_byindex(tree.get(), index)
-               : nullptr;
+SharedTree read_tree(git::ObjectReader& reader, const git_oid& id) {
+    auto [bytes, type] = reader.read(id, "tree");
+    if (type != GIT_OBJECT_TREE) {
+        fail("reading tree {}: the object is a {}, not a tree", id, git_object_type2string(type));
+    }
+    auto entries = git::parse_tree(bytes.view());
+    if (!entries) {
+        fail("reading tree {}: it is not a well-formed tree", id);
+    }
+    return std::make_shared<const ParsedTree>(ParsedTree{std::move(bytes), std::move(*entries)});
+}
+
+const git::RawEntry* entry_at(const SharedTree& tree, std::size_t index) {
+    return tree && index < tree->entries.size() ? &tree->entries[index] : nullptr;
 }
 
 bool same_dir(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
@@ -48,12 +65,11 @@ bool same_dir(const std::optional<git_oid>& a, const std::optional<git_oid>& b) 
     return !a || git_oid_equal(&*a, &*b);
 }
 
-bool same_entry(const git_tree_entry* a, const git_tree_entry* b) {
+bool same_entry(const git::RawEntry* a, const git::RawEntry* b) {
     if (!a || !b) {
         return a == b;
     }
-    return git_tree_entry_filemode_raw(a) == git_tree_entry_filemode_raw(b) &&
-           git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
+    return a->mode == b->mode && std::memcmp(a->id, b->id, GIT_OID_RAWSZ) == 0;
 }
 
 bool is_regular_file(git_filemode_t mode) {
@@ -97,19 +113,22 @@ struct ChangedEntry {
     git_filemode_t mode{};
 };
 
+/// Opens another handle on `repo`: libgit2 handles are not shared between threads.
+git::Repository open_again(git_repository* repo) {
+    git::Repository again;
+    git::check(git_repository_open(git::out(again), git_repository_path(repo)),
+               "opening repository {}", git_repository_path(repo));
+    return again;
+}
+
 /// Compares a commit's directory with its followed parents' directories, keeping the
-/// trees it loaded for the next comparison. Each thread has its own: libgit2 handles are
-/// not shared between threads.
+/// trees it loaded for the next comparison. Each thread has its own.
 class TreeDiffer {
   public:
     /// Uses `repo` itself when `shared` (the calling thread's), or a handle of its own.
-    TreeDiffer(git_repository* repo, bool shared) : m_use(repo) {
-        if (!shared) {
-            git::check(git_repository_open(git::out(m_repo), git_repository_path(repo)),
-                       "opening repository {}", git_repository_path(repo));
-            m_use = m_repo.get();
-        }
-    }
+    TreeDiffer(git_repository* repo, bool shared, std::shared_ptr<const git::PackSet> packs)
+        : m_repo(shared ? nullptr : open_again(repo)),
+          m_reader(shared ? repo : m_repo.get(), std::move(packs)) {}
 
     /// Every name whose entry differs from the entry in every parent: a merge that only
     /// brings in a side branch's version adds nothing. The trees are merged in git's own
@@ -125,27 +144,27 @@ class TreeDiffer {
         std::vector<std::size_t> cursor(parents.size(), 0);
         std::size_t own_cursor = 0;
         while (true) {
-            const git_tree_entry* first = entry_at(own, own_cursor);
+            const git::RawEntry* first = entry_at(own, own_cursor);
             for (std::size_t p = 0; p < parents.size(); ++p) {
-                const git_tree_entry* entry = entry_at(parents[p], cursor[p]);
-                if (entry && (!first || git_tree_entry_cmp(entry, first) < 0)) {
+                const git::RawEntry* entry = entry_at(parents[p], cursor[p]);
+                if (entry && (!first || git::compare_entries(*entry, *first) < 0)) {
                     first = entry;
                 }
             }
             if (!first) {
                 break;
             }
-            const git_tree_entry* mine = take(own, own_cursor, first);
+            const git::RawEntry* mine = take(own, own_cursor, *first);
             bool changed = true;
             for (std::size_t p = 0; p < parents.size(); ++p) {
-                if (same_entry(take(parents[p], cursor[p], first), mine)) {
+                if (same_entry(take(parents[p], cursor[p], *first), mine)) {
                     changed = false;
                 }
             }
             if (changed) {
-                changes.push_back({git_tree_entry_name(first),
-                                   mine ? std::optional(*git_tree_entry_id(mine)) : std::nullopt,
-                                   mine ? git_tree_entry_filemode_raw(mine) : git_filemode_t{}});
+                changes.push_back(
+                    {std::string(first->name), mine ? std::optional(mine->oid()) : std::nullopt,
+                     mine ? static_cast<git_filemode_t>(mine->mode) : git_filemode_t{}});
             }
         }
         return changes;
@@ -162,17 +181,16 @@ class TreeDiffer {
         if (m_trees.size() >= 64) {
             m_trees.clear();
         }
-        git::Tree loaded = git::lookup_tree(m_use, *dir);
-        SharedTree shared(loaded.release(), git_tree_free);
-        m_trees.emplace(*dir, shared);
-        return shared;
+        SharedTree loaded = read_tree(m_reader, *dir);
+        m_trees.emplace(*dir, loaded);
+        return loaded;
     }
 
     /// The entry at `cursor` if it sorts equal to `name`, advancing past it.
-    static const git_tree_entry* take(const SharedTree& tree, std::size_t& cursor,
-                                      const git_tree_entry* name) {
-        const git_tree_entry* entry = entry_at(tree, cursor);
-        if (entry && git_tree_entry_cmp(entry, name) == 0) {
+    static const git::RawEntry* take(const SharedTree& tree, std::size_t& cursor,
+                                     const git::RawEntry& name) {
+        const git::RawEntry* entry = entry_at(tree, cursor);
+        if (entry && git::compare_entries(*entry, name) == 0) {
             ++cursor;
             return entry;
         }
@@ -180,15 +198,16 @@ class TreeDiffer {
     }
 
     git::Repository m_repo; ///< null when the caller's handle is used
-    git_repository* m_use;
+    git::ObjectReader m_reader;
     std::unordered_map<git_oid, SharedTree, git::OidHash, git::OidEqual> m_trees;
 };
 
 class Walker {
   public:
-    Walker(git_repository* repo, std::string_view dir, const ProgressFn& progress, unsigned jobs)
+    Walker(git_repository* repo, std::string_view dir, const ProgressFn& progress, unsigned jobs,
+           std::shared_ptr<const git::PackSet> packs)
         : m_repo(repo), m_dir(dir), m_progress(progress), m_shallow(shallow_commits(repo)),
-          m_jobs(jobs) {}
+          m_jobs(jobs), m_packs(std::move(packs)), m_reader(repo, m_packs) {}
 
     History run(const git_commit* tip, std::optional<History> previous) {
         History history;
@@ -219,21 +238,65 @@ class Walker {
         if (auto found = m_index.find(id); found != m_index.end()) {
             return found->second;
         }
-        git::Commit commit;
-        git::check(git_commit_lookup(git::out(commit), m_repo, &id), "reading commit {}", id);
+        const git::RawCommit commit = read_commit(id);
         Node node;
         node.id = id;
-        node.time = git_commit_time(commit.get());
-        node.dir = git::directory_tree_id(m_repo, commit.get(), m_dir);
+        node.time = commit.time;
+        node.dir = directory_of(commit.tree);
         if (!m_shallow.contains(id)) {
-            for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
-                node.parent_ids.push_back(*git_commit_parent_id(commit.get(), i));
-            }
+            node.parent_ids = commit.parents;
         }
         m_nodes.push_back(std::move(node));
         const auto index = static_cast<std::uint32_t>(m_nodes.size() - 1);
         m_index.emplace(id, index);
         return index;
+    }
+
+    git::RawCommit read_commit(const git_oid& id) {
+        const auto [bytes, type] = m_reader.read(id, "commit");
+        if (type != GIT_OBJECT_COMMIT) {
+            fail("reading commit {}: the object is a {}, not a commit", id,
+                 git_object_type2string(type));
+        }
+        if (auto commit = git::parse_commit(bytes.view())) {
+            return *commit;
+        }
+        // Headers out of the usual form: libgit2 reads them, or says what is wrong.
+        git::Commit commit;
+        git::check(git_commit_lookup(git::out(commit), m_repo, &id), "reading commit {}", id);
+        git::RawCommit parsed{*git_commit_tree_id(commit.get()), {}, git_commit_time(commit.get())};
+        for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
+            parsed.parents.push_back(*git_commit_parent_id(commit.get(), i));
+        }
+        return parsed;
+    }
+
+    /// The tree of the analysed directory under the root tree `root`, if there is one.
+    /// Git cannot record an empty directory, and `git log -- DIR` sees an empty tree as
+    /// no directory at all; a tree written by other tools may still hold one.
+    std::optional<git_oid> directory_of(git_oid tree) {
+        std::string_view dir = m_dir;
+        while (!dir.empty()) {
+            const auto slash = dir.find('/');
+            const std::string_view name = dir.substr(0, slash);
+            dir = slash == std::string_view::npos ? std::string_view() : dir.substr(slash + 1);
+            if (name.empty()) {
+                continue;
+            }
+            const SharedTree parent = read_tree(m_reader, tree);
+            const auto entry = std::find_if(parent->entries.begin(), parent->entries.end(),
+                                            [&](const git::RawEntry& e) { return e.name == name; });
+            if (entry == parent->entries.end() || !entry->is_tree()) {
+                return std::nullopt;
+            }
+            tree = entry->oid();
+        }
+        git_oid empty;
+        git_oid_fromstr(&empty, "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+        if (git_oid_equal(&tree, &empty)) {
+            return std::nullopt;
+        }
+        return tree;
     }
 
     /// Finds the commits of the simplified history and which parents each follows.
@@ -346,7 +409,7 @@ class Walker {
         const auto diff = [&](unsigned thread, std::size_t i) {
             try {
                 if (!differs[thread]) {
-                    differs[thread].emplace(m_repo, thread == 0); // thread 0 is the caller
+                    differs[thread].emplace(m_repo, thread == 0, m_packs); // 0: the caller
                 }
                 const Node& node = m_nodes[snapshots[i]];
                 std::vector<std::optional<git_oid>> parents;
@@ -408,6 +471,8 @@ class Walker {
     const ProgressFn& m_progress;
     std::unordered_set<git_oid, git::OidHash, git::OidEqual> m_shallow;
     unsigned m_jobs;
+    std::shared_ptr<const git::PackSet> m_packs;
+    git::ObjectReader m_reader;
     std::vector<Node> m_nodes;
     std::unordered_map<git_oid, std::uint32_t, git::OidHash, git::OidEqual> m_index;
     /// When extending an earlier history: its tip, and every commit it had.
@@ -419,14 +484,16 @@ class Walker {
 } // namespace
 
 History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
-                     const ProgressFn& progress, unsigned jobs) {
-    return Walker(repo, dir, progress, jobs).run(tip, std::nullopt);
+                     const ProgressFn& progress, unsigned jobs,
+                     std::shared_ptr<const git::PackSet> packs) {
+    return Walker(repo, dir, progress, jobs, std::move(packs)).run(tip, std::nullopt);
 }
 
 History extend_history(git_repository* repo, const git_commit* tip, History previous,
-                       const ProgressFn& progress, unsigned jobs) {
+                       const ProgressFn& progress, unsigned jobs,
+                       std::shared_ptr<const git::PackSet> packs) {
     const std::string dir = previous.dir;
-    return Walker(repo, dir, progress, jobs).run(tip, std::move(previous));
+    return Walker(repo, dir, progress, jobs, std::move(packs)).run(tip, std::move(previous));
 }
 
 } // namespace gh::history

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "git/object_reader.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <git2.h>
@@ -58,8 +60,10 @@ using ProgressFn = std::function<void(std::string_view, std::size_t, std::size_t
 /// parent would count a side branch's versions twice. Fails loudly on any unreadable
 /// commit or tree: a truncated history would silently produce wrong tables.
 /// Trees are compared on `jobs` threads (0: one per processor); the result is the same.
+/// Objects are read from `packs` when given (see git/object_reader.hpp), else by libgit2.
 History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
-                     const ProgressFn& progress = {}, unsigned jobs = 1);
+                     const ProgressFn& progress = {}, unsigned jobs = 1,
+                     std::shared_ptr<const git::PackSet> packs = nullptr);
 
 /// The new revision does not simply extend a history walked before: its simplified
 /// history does not pass through the earlier tip, or reaches earlier commits another way
@@ -74,6 +78,7 @@ class NotAnExtension : public std::runtime_error {
 /// after the old ones in `git log --date-order` when every path from `tip` into the old
 /// history passes through its tip, which is checked (NotAnExtension otherwise).
 History extend_history(git_repository* repo, const git_commit* tip, History previous,
-                       const ProgressFn& progress = {}, unsigned jobs = 1);
+                       const ProgressFn& progress = {}, unsigned jobs = 1,
+                       std::shared_ptr<const git::PackSet> packs = nullptr);
 
 } // namespace gh::history

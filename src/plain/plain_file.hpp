@@ -49,7 +49,10 @@ TrackLine split_track_line(std::string_view line, std::uint32_t line_number);
 /// It never fails and never drops a track line; a line's trailing carriage return is not
 /// part of the line. A visitor may also have `bool known_track(line)`, asked first: true
 /// spares checking the line's shape (it must only say so of lines known to be tracks).
-/// Returns the number of lines.
+/// After a known track, a visitor may also take the lines that follow in one go with
+/// `std::size_t known_run(rest, number)`: it returns how many bytes of `rest` it took
+/// (whole lines with their newlines, all known tracks, none ending in a carriage return)
+/// and has added their count to `number`. Returns the number of lines.
 template <typename Visitor>
 std::uint32_t scan_plain_file(std::string_view content, Visitor& visitor) {
     std::uint32_t number = 0;
@@ -69,6 +72,11 @@ std::uint32_t scan_plain_file(std::string_view content, Visitor& visitor) {
         if (track || is_track_line(line)) {
             seen_track = true;
             visitor.track(line, number);
+            if constexpr (requires { visitor.known_run(content, number); }) {
+                if (track) {
+                    content.remove_prefix(visitor.known_run(content, number));
+                }
+            }
         } else if (number == 1) {
             visitor.name(line);
         } else if (!seen_track) {

@@ -3,6 +3,7 @@
 #include "plain/plain_file.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <utility>
 
@@ -24,17 +25,19 @@ struct TableBuilder::Seen {
     std::string_view name_line{};
 
     bool known_track(std::string_view line) { return builder.match_previous(line); }
+    std::size_t known_run(std::string_view rest, std::uint32_t& number) {
+        return builder.match_run(rest, number);
+    }
     void name(std::string_view line) {
         has_name = true;
         name_line = line;
     }
     void header(std::string_view line) { header_lines.push_back(line); }
     void track(std::string_view line, std::uint32_t) {
-        ++builder.m_change.track_lines;
-        const auto matched = std::exchange(builder.m_matched_row, std::nullopt);
-        if (matched && !builder.m_state.rows[*matched].several_lines) {
-            builder.see(*matched, line);
+        if (const auto matched = std::exchange(builder.m_matched_row, std::nullopt)) {
+            builder.see_known(*matched, line);
         } else {
+            ++builder.m_change.track_lines;
             builder.see_changed(line);
         }
     }
@@ -76,6 +79,7 @@ TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
 }
 
 void TableBuilder::detach() {
+    m_previous_bytes = {};
     // The strings stay where they are while the builder lives (the vector is not resized
     // again), so the views into them stay valid across moves of the builder.
     m_state.latest_lines.assign(m_previous.size(), {});
@@ -100,6 +104,62 @@ bool TableBuilder::match_previous(std::string_view line) {
         }
     }
     return false;
+}
+
+namespace {
+
+/// How many bytes `a` and `b` have in common from the start (at most `size`).
+std::size_t common_prefix(const char* a, const char* b, std::size_t size) {
+    constexpr std::size_t k_block = 64;
+    std::size_t same = 0;
+    while (same + k_block <= size && std::memcmp(a + same, b + same, k_block) == 0) {
+        same += k_block;
+    }
+    while (same < size && a[same] == b[same]) {
+        ++same;
+    }
+    return same;
+}
+
+} // namespace
+
+std::size_t TableBuilder::match_run(std::string_view rest, std::uint32_t& number) {
+    // The line just matched was m_previous[m_cursor - 1]. The lines after it that follow
+    // it directly in the previous version's bytes are matched in one go for as long as
+    // this version has the same bytes: no line is looked for, compared or keyed alone.
+    if (m_previous_bytes.empty() || m_cursor == 0 || m_cursor >= m_previous.size() ||
+        m_previous[m_cursor - 1].run_end <= m_cursor) {
+        return 0;
+    }
+    const KnownLine& last = m_previous[m_previous[m_cursor - 1].run_end - 1];
+    const char* const start = m_previous[m_cursor].text.data();
+    const char* const bytes_end = m_previous_bytes.data() + m_previous_bytes.size();
+    // The block's lines and the newline after its last line, when there is one.
+    const std::size_t block = static_cast<std::size_t>(
+        std::min(last.text.data() + last.text.size() + 1, bytes_end) - start);
+    const std::size_t same = common_prefix(rest.data(), start, std::min(block, rest.size()));
+    std::size_t taken = 0;
+    while (m_cursor < m_previous.size() && m_previous[m_cursor].text.data() == start + taken) {
+        const KnownLine& known = m_previous[m_cursor];
+        const std::size_t newline = taken + known.text.size();
+        if (newline >= same || start[newline] != '\n') {
+            break;
+        }
+        see_known(known.row, rest.substr(taken, known.text.size()));
+        ++m_cursor;
+        ++number;
+        taken = newline + 1;
+    }
+    return taken;
+}
+
+void TableBuilder::see_known(std::uint32_t row, std::string_view line) {
+    ++m_change.track_lines;
+    if (m_state.rows[row].several_lines) {
+        see_changed(line); // its title may come from this line now
+    } else {
+        see(row, line);
+    }
 }
 
 void TableBuilder::see_changed(std::string_view line) {
@@ -209,7 +269,16 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
         table.description = plain::join_description(seen.header_lines);
     }
     remove_unseen(day);
+    // Mark the blocks of lines that follow one another directly, for match_run.
+    for (std::size_t i = m_current.size(); i-- > 0;) {
+        const auto& text = m_current[i].text;
+        const bool joined = i + 1 < m_current.size() &&
+                            m_current[i + 1].text.data() == text.data() + text.size() + 1;
+        m_current[i].run_end =
+            joined ? m_current[i + 1].run_end : static_cast<std::uint32_t>(i + 1);
+    }
     m_previous.swap(m_current);
+    m_previous_bytes = content ? *content : std::string_view();
     m_state.last_snapshot = snapshot;
     table.deleted = !content.has_value();
     if (m_observer) {

@@ -133,13 +133,18 @@ class TableBuilder {
 
   private:
     struct Seen; // receives one version's lines
-    /// A track line of the previous version and its row.
+    /// A track line of the previous version and its row. `run_end` is the index after
+    /// the last line of the block of lines that follow one another directly in the
+    /// previous version's bytes (separated by a bare newline) that this line is part of.
     struct KnownLine {
         std::string_view text;
         std::uint32_t row;
+        std::uint32_t run_end = 0;
     };
 
     bool match_previous(std::string_view line);
+    std::size_t match_run(std::string_view rest, std::uint32_t& number);
+    void see_known(std::uint32_t row, std::string_view line);
     void see_changed(std::string_view line);
     void see(std::uint32_t row, std::string_view line);
     void remove_unseen(std::int32_t day);
@@ -159,6 +164,8 @@ class TableBuilder {
     /// matched them; `m_previous_known` is false after a restore (no bytes to compare).
     std::vector<KnownLine> m_previous;
     std::vector<KnownLine> m_current;
+    /// The previous version's bytes, while they are still valid (until `detach`).
+    std::string_view m_previous_bytes;
     std::size_t m_cursor = 0;
     bool m_previous_known = true;
     std::optional<std::uint32_t> m_matched_row;
