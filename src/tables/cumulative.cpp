@@ -164,31 +164,40 @@ void TableBuilder::see_known(std::uint32_t row, std::string_view line) {
 
 void TableBuilder::see_changed(std::string_view line) {
     auto& rows = m_state.table.rows;
-    auto exact = m_lines.find(line);
-    if (exact == m_lines.end()) {
+    const auto stored_text = [&](std::uint32_t index) { return m_stored[index].text; };
+    const auto key_text = [&](std::uint32_t row) -> std::string_view { return rows[row].key; };
+    const std::uint64_t line_hash = hash_text(line);
+    auto stored = m_lines.find(line, line_hash, stored_text);
+    if (!stored) {
         if (m_keys.size() != rows.size()) { // first use, or restored from a saved state
             m_keys.clear();
             for (std::uint32_t row = 0; row < rows.size(); ++row) {
-                m_keys.emplace(rows[row].key, row);
+                m_keys.insert(hash_text(rows[row].key), row);
             }
         }
-        auto [keyed, inserted] = m_keys.try_emplace(plain::track_key(line, m_key_mode),
-                                                    static_cast<std::uint32_t>(rows.size()));
-        if (inserted) {
-            TrackRow row;
-            row.key = keyed->first;
-            rows.push_back(std::move(row));
+        std::string key = plain::track_key(line, m_key_mode);
+        const std::uint64_t key_hash = hash_text(key);
+        auto row = m_keys.find(key, key_hash, key_text);
+        if (!row) {
+            row = static_cast<std::uint32_t>(rows.size());
+            TrackRow added;
+            added.key = std::move(key);
+            rows.push_back(std::move(added));
             m_state.rows.push_back({});
             m_display.push_back(nullptr);
             m_seen_in.push_back(0);
+            m_keys.insert(key_hash, *row);
         }
-        exact = m_lines.emplace(std::string(line), keyed->second).first;
+        stored = static_cast<std::uint32_t>(m_stored.size());
+        m_stored.push_back({m_arena.copy(line), *row});
+        m_lines.insert(line_hash, *stored);
     }
-    const std::uint32_t row = exact->second;
+    const StoredLine& exact = m_stored[*stored];
+    const std::uint32_t row = exact.row;
     // The last line with this key, in file order, of the latest version is the one shown.
-    if (m_display[row] != &exact->first) {
+    if (m_display[row] != exact.text.data()) {
         m_state.rows[row].several_lines = m_state.rows[row].several_lines || m_display[row];
-        m_display[row] = &exact->first;
+        m_display[row] = exact.text.data();
         const plain::TrackLine fields = plain::split_track_line(line, 0);
         rows[row].title = fields.title;
         rows[row].artists = fields.artists;

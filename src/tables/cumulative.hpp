@@ -1,6 +1,7 @@
 #pragma once
 
 #include "plain/track_key.hpp"
+#include "util/text_index.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -45,14 +46,6 @@ struct PlaylistTable {
 struct Calendar {
     std::vector<std::int32_t> snapshot_days;
     std::int32_t tip_day = 0;
-};
-
-/// Hashes std::string and std::string_view alike, so lookups need no copy.
-struct TextHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const {
-        return std::hash<std::string_view>{}(text);
-    }
 };
 
 /// One playlist's table in the making: versions are applied in order, and the table can
@@ -152,12 +145,20 @@ class TableBuilder {
 
     State m_state;
     plain::KeyMode m_key_mode;
-    /// Exact line -> row, for lines that differ from the previous version's.
-    std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> m_lines;
+    /// Every distinct line seen (copied into the arena) with its row, indexed by text,
+    /// for lines that differ from the previous version's.
+    struct StoredLine {
+        std::string_view text;
+        std::uint32_t row;
+    };
+    TextArena m_arena;
+    std::vector<StoredLine> m_stored;
+    TextIndex m_lines; ///< values: indices into m_stored
     /// Key -> row, built when first needed (a restored builder may never need it).
-    std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> m_keys;
-    /// The exact line each row's title, artists and album were taken from.
-    std::vector<const std::string*> m_display;
+    TextIndex m_keys;
+    /// The stored line each row's title, artists and album were taken from (its text's
+    /// address), or null.
+    std::vector<const char*> m_display;
     /// The version count at which each row was last seen.
     std::vector<std::uint32_t> m_seen_in;
     /// The previous version's track lines, in file order, and how far this version has

@@ -1,0 +1,135 @@
+#pragma once
+
+// A hash index from texts to 32-bit values whose texts are kept elsewhere, and an arena
+// that keeps texts at fixed addresses. The table builder looks up every changed line
+// twice (as written, then by key); node-based maps cost an allocation per entry and a
+// cache miss per probe.
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace gh {
+
+/// A fast 64-bit hash of a text (not for hostile inputs' sake: collisions only cost
+/// probes, and every match is confirmed by comparing the texts).
+inline std::uint64_t hash_text(std::string_view text) {
+    constexpr std::uint64_t k_multiplier = 0x9e3779b97f4a7c15ULL;
+    std::uint64_t hash = text.size() * k_multiplier;
+    const char* p = text.data();
+    std::size_t left = text.size();
+    const auto mix = [&](std::uint64_t word) {
+        hash = (hash ^ word) * k_multiplier;
+        hash ^= hash >> 32;
+    };
+    for (; left >= 8; p += 8, left -= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, 8);
+        mix(word);
+    }
+    if (left > 0) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, p, left);
+        mix(word);
+    }
+    hash *= k_multiplier;
+    return hash ^ (hash >> 29);
+}
+
+/// Open addressing with linear probing; `text_of(value)` gives a value's text.
+class TextIndex {
+  public:
+    template <typename TextOf>
+    std::optional<std::uint32_t> find(std::string_view text, std::uint64_t hash,
+                                      const TextOf& text_of) const {
+        if (m_slots.empty()) {
+            return std::nullopt;
+        }
+        for (std::size_t at = hash & m_mask;; at = (at + 1) & m_mask) {
+            const Slot& slot = m_slots[at];
+            if (slot.value == k_empty) {
+                return std::nullopt;
+            }
+            if (slot.hash == hash && text_of(slot.value) == text) {
+                return slot.value;
+            }
+        }
+    }
+
+    /// Adds a value whose text is not in the index yet.
+    void insert(std::uint64_t hash, std::uint32_t value) {
+        if ((m_size + 1) * 2 > m_slots.size()) {
+            grow();
+        }
+        place({hash, value});
+        ++m_size;
+    }
+
+    std::size_t size() const { return m_size; }
+    void clear() {
+        m_slots.clear();
+        m_mask = 0;
+        m_size = 0;
+    }
+
+  private:
+    static constexpr std::uint32_t k_empty = UINT32_MAX;
+    struct Slot {
+        std::uint64_t hash = 0;
+        std::uint32_t value = k_empty;
+    };
+
+    void place(const Slot& entry) {
+        std::size_t at = entry.hash & m_mask;
+        while (m_slots[at].value != k_empty) {
+            at = (at + 1) & m_mask;
+        }
+        m_slots[at] = entry;
+    }
+
+    void grow() {
+        std::vector<Slot> old = std::move(m_slots);
+        m_slots.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+        m_mask = m_slots.size() - 1;
+        for (const Slot& slot : old) {
+            if (slot.value != k_empty) {
+                place(slot);
+            }
+        }
+    }
+
+    std::vector<Slot> m_slots;
+    std::size_t m_mask = 0;
+    std::size_t m_size = 0;
+};
+
+/// Copies of texts at addresses that never change (not even when the arena is moved).
+class TextArena {
+  public:
+    std::string_view copy(std::string_view text) {
+        if (text.size() > m_left) {
+            const std::size_t size = std::max(k_chunk, text.size());
+            m_chunks.push_back(std::make_unique_for_overwrite<char[]>(size));
+            m_next = m_chunks.back().get();
+            m_left = size;
+        }
+        if (!text.empty()) {
+            std::memcpy(m_next, text.data(), text.size());
+        }
+        const std::string_view copied(m_next, text.size());
+        m_next += text.size();
+        m_left -= text.size();
+        return copied;
+    }
+
+  private:
+    static constexpr std::size_t k_chunk = 32 * 1024;
+    std::vector<std::unique_ptr<char[]>> m_chunks;
+    char* m_next = nullptr;
+    std::size_t m_left = 0;
+};
+
+} // namespace gh
