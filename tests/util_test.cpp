@@ -3,8 +3,10 @@
 #include "util/calendar.hpp"
 #include "util/file_names.hpp"
 #include "util/terminal.hpp"
+#include "util/text_index.hpp"
 
 #include <gtest/gtest.h>
+#include <set>
 #include <sys/stat.h>
 
 namespace gh {
@@ -90,6 +92,52 @@ TEST(Terminal, ControlCharactersAreEscaped) {
     EXPECT_EQ(escape_control("one\ntwo"), "one\\x0atwo");
     EXPECT_EQ(escape_control("one\ntwo", true), "one\ntwo");
     EXPECT_EQ(escape_control("Beyoncé \x7f"), "Beyoncé \\x7f");
+}
+
+} // namespace
+} // namespace gh
+
+namespace gh {
+namespace {
+
+TEST(TextIndex, FindsEveryTextInsertedAndNothingElse) {
+    // Enough texts to grow the table many times, with colliding hashes forced in half of
+    // them (the index must compare texts, not trust hashes).
+    TextArena arena;
+    std::vector<std::string_view> texts;
+    TextIndex index;
+    const auto text_of = [&](std::uint32_t value) { return texts[value]; };
+    const auto hash_of = [](std::string_view text, std::uint32_t i) {
+        return i % 2 ? hash_text(text) : std::uint64_t{42};
+    };
+    for (std::uint32_t i = 0; i < 5000; ++i) {
+        const std::string text = "line " + std::to_string(i) + " -- artist -- album";
+        ASSERT_FALSE(index.find(text, hash_of(text, i), text_of));
+        texts.push_back(arena.copy(text));
+        index.insert(hash_of(text, i), i);
+    }
+    EXPECT_EQ(index.size(), 5000u);
+    for (std::uint32_t i = 0; i < 5000; ++i) {
+        const std::string text = "line " + std::to_string(i) + " -- artist -- album";
+        EXPECT_EQ(texts[i], text); // the arena's copies never moved
+        EXPECT_EQ(index.find(text, hash_of(text, i), text_of), i);
+    }
+    EXPECT_FALSE(index.find("line 5000 -- artist -- album", 42, text_of));
+    index.clear();
+    EXPECT_FALSE(index.find(texts[1], hash_text(texts[1]), text_of));
+}
+
+TEST(TextIndex, HashesDependOnEveryByte) {
+    const std::string base(37, 'a');
+    std::set<std::uint64_t> hashes{hash_text(base)};
+    for (std::size_t i = 0; i < base.size(); ++i) {
+        std::string changed = base;
+        changed[i] = 'b';
+        hashes.insert(hash_text(changed));
+    }
+    hashes.insert(hash_text(base.substr(0, 36)));
+    hashes.insert(hash_text(""));
+    EXPECT_EQ(hashes.size(), base.size() + 3);
 }
 
 } // namespace
