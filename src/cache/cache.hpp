@@ -15,7 +15,7 @@ namespace gh::cache {
 
 /// Bumped whenever what is saved, or the rules that computed it, change: a cache from
 /// another format is never used.
-inline constexpr std::uint32_t k_format_version = 3;
+inline constexpr std::uint32_t k_format_version = 5;
 
 /// Everything that changes the result besides the history itself.
 struct Settings {

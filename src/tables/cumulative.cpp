@@ -297,19 +297,30 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
     }
 }
 
-PlaylistTable TableBuilder::finish(PlaylistTable table, const State& state, std::int32_t tip_day) {
+const std::vector<std::uint32_t>& TableBuilder::key_order() const {
+    const auto& rows = m_state.table.rows;
+    if (m_key_order.size() == rows.size()) {
+        return m_key_order; // rows are only ever added, and keys never change
+    }
+    const auto by_key = [&](std::uint32_t a, std::uint32_t b) { return rows[a].key < rows[b].key; };
+    const std::uint32_t sorted = std::min<std::uint32_t>(m_state.sorted_rows, rows.size());
+    std::vector<std::uint32_t> order(rows.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin() + sorted, order.end(), by_key);
+    std::inplace_merge(order.begin(), order.begin() + sorted, order.end(), by_key);
+    m_key_order = std::move(order);
+    return m_key_order;
+}
+
+PlaylistTable TableBuilder::finish(PlaylistTable table, const State& state, std::int32_t tip_day,
+                                   const std::vector<std::uint32_t>& order) {
     for (std::uint32_t row = 0; row < table.rows.size(); ++row) {
         if (state.rows[row].present) {
             table.rows[row].last_seen = state.last_snapshot;
             table.rows[row].days_present += tip_day - state.rows[row].stint_start;
         }
     }
-    // Sort indices, then move each row once: swapping rows would move four strings a time.
-    std::vector<std::uint32_t> order(table.rows.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return table.rows[a].key < table.rows[b].key;
-    });
+    // Move each row once, in key order.
     std::vector<TrackRow> sorted;
     sorted.reserve(order.size());
     for (const std::uint32_t row : order) {
@@ -320,11 +331,12 @@ PlaylistTable TableBuilder::finish(PlaylistTable table, const State& state, std:
 }
 
 PlaylistTable TableBuilder::table(std::int32_t tip_day) const {
-    return finish(m_state.table, m_state, tip_day);
+    return finish(m_state.table, m_state, tip_day, key_order());
 }
 
 PlaylistTable TableBuilder::release_table(std::int32_t tip_day) && {
-    return finish(std::move(m_state.table), m_state, tip_day);
+    const auto& order = key_order();
+    return finish(std::move(m_state.table), m_state, tip_day, order);
 }
 
 } // namespace gh::tables

@@ -97,9 +97,14 @@ class TableBuilder {
         std::uint32_t last_snapshot = 0;
         std::vector<std::string> latest_lines;
         std::vector<std::uint32_t> latest_rows;
+        /// The first rows are in key order (a saved state keeps them so): only rows added
+        /// since need sorting when the table is read.
+        std::uint32_t sorted_rows = 0;
     };
     /// The state; call `detach` first if versions were applied since the last call.
     const State& state() const { return m_state; }
+    /// The rows' indices in key order (byte order), as the table lists them.
+    const std::vector<std::uint32_t>& key_order() const;
     static TableBuilder restore(State state, plain::KeyMode key_mode);
 
     /// Copies the latest version's track lines into the state, so that the builder no
@@ -141,7 +146,8 @@ class TableBuilder {
     void see_changed(std::string_view line);
     void see(std::uint32_t row, std::string_view line);
     void remove_unseen(std::int32_t day);
-    static PlaylistTable finish(PlaylistTable table, const State& state, std::int32_t tip_day);
+    static PlaylistTable finish(PlaylistTable table, const State& state, std::int32_t tip_day,
+                                const std::vector<std::uint32_t>& order);
 
     State m_state;
     plain::KeyMode m_key_mode;
@@ -175,6 +181,8 @@ class TableBuilder {
     std::int32_t m_day = 0;
     /// Rows of previous lines that this version did not match: they may be gone.
     std::vector<std::uint32_t> m_unmatched;
+    /// key_order's result, while no row has been added since.
+    mutable std::vector<std::uint32_t> m_key_order;
     Observer m_observer;
     Change m_change; ///< filled while a version is applied, when observed
     std::uint32_t m_present_count = 0;
