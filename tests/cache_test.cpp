@@ -38,9 +38,10 @@ std::string render_all(const std::filesystem::path& repo, const std::string& rev
 
 using test::lines_of;
 
-std::filesystem::path cache_file(const std::filesystem::path& repo) {
+std::filesystem::path cache_file(const std::filesystem::path& repo,
+                                 const std::string& extension = ".cache") {
     for (const auto& entry : std::filesystem::directory_iterator(repo / ".git" / "gh-analyze")) {
-        if (entry.path().extension() == ".cache") {
+        if (entry.path().extension() == extension) {
             return entry.path();
         }
     }
@@ -147,6 +148,110 @@ TEST(Cache, DamageIsReportedAndTheCacheReplaced) {
     std::string why_not;
     EXPECT_FALSE(cache.load(why_not));
     EXPECT_NE(why_not.find("checksum"), std::string::npos) << why_not;
+}
+
+TEST(Cache, ADamagedTruncatedOrMissingStringPoolIsNeverUsed) {
+    test::TempDir dir;
+    const auto repo = test::generated_archive(dir, 8, 5, 30);
+    const std::string full = render_all(repo, "HEAD", false);
+    render_all(repo, "HEAD~4", true);
+    const auto pool = cache_file(repo, ".strings");
+    ASSERT_FALSE(pool.empty());
+    const std::string good = test::read_file(pool);
+    ASSERT_GT(good.size(), 1000u);
+    const auto rewrite = [&](const std::string& bytes) {
+        std::ofstream(pool, std::ios::binary | std::ios::trunc) << bytes;
+    };
+    const auto load_fails = [&](const std::string& what) {
+        cache::Cache cache(repo / ".git", {"playlists/plain", "line", "UTC"});
+        std::string why_not;
+        EXPECT_FALSE(cache.load(why_not)) << what;
+        EXPECT_NE(why_not.find("string pool"), std::string::npos) << what << ": " << why_not;
+    };
+    std::string damaged = good;
+    damaged[good.size() / 2] ^= 0x20; // a title's letter in another case: still valid text
+    rewrite(damaged);
+    load_fails("a changed byte");
+    expect_same_text(render_all(repo, "HEAD", true), full, "pool with a changed byte");
+
+    render_all(repo, "HEAD~4", true);
+    rewrite(test::read_file(pool).substr(0, good.size() / 2));
+    load_fails("truncated");
+    expect_same_text(render_all(repo, "HEAD", true), full, "truncated pool");
+
+    render_all(repo, "HEAD~4", true);
+    std::filesystem::remove(pool);
+    load_fails("missing");
+    expect_same_text(render_all(repo, "HEAD", true), full, "missing pool");
+}
+
+TEST(Cache, DailyRunsAppendOnlyNewTexts) {
+    test::TempDir dir;
+    synth::GeneratorOptions options;
+    options.seed = 21;
+    options.playlists = 6;
+    options.days = 60;
+    options.tracks = 12;
+    options.churn = 0.3;
+    const auto repo = dir.path() / "archive";
+    synth::generate_archive(repo, options);
+    const auto commits = lines_of(test::run("git -C " + test::shell_quote(repo.string()) +
+                                            " rev-list --reverse --first-parent HEAD"));
+    const auto pool_size = [&] { return std::filesystem::file_size(cache_file(repo, ".strings")); };
+    // The pool only grows, by the texts that are new.
+    expect_same(repo, commits[20], "day 20");
+    auto before = pool_size();
+    for (std::size_t day = 21; day < 30; ++day) {
+        expect_same(repo, commits[day], "day " + std::to_string(day));
+        const auto after = pool_size();
+        EXPECT_GE(after, before);
+        EXPECT_LT(after - before, before / 4) << "a day appends a few texts, not the tables";
+        before = after;
+    }
+}
+
+TEST(Cache, APoolMostlyOutOfUseIsWrittenAgain) {
+    // A title spelt anew leaves its old spelling unused in the pool. With no waste
+    // allowed, the next run writes the pool again from scratch, copying the unchanged
+    // playlist's builder too; the results stay the same and the pool holds only what is
+    // used.
+    const auto day = [](int n, const std::string& spelling) {
+        return fmt::format("commit d{} {}time=2021-01-0{}T10:00:00Z\n"
+                           "put 37i9dQZF1DXcBWIGoYBM5M\n| Mixed\n|\n| {} -- A -- Album\n"
+                           "| Other {} -- B -- Album\nend\n",
+                           n, n > 1 ? fmt::format("parents=d{} ", n - 1) : "", n, spelling, n);
+    };
+    test::TempDir dir;
+    const auto repo = test::make_scenario_repo(
+        dir, day(1, "Song") +
+                 "put 37i9dQZF1DX4WYpdgoIcn6\n| Still\n|\n| Same -- C -- Album\nend\n" +
+                 day(2, "SONG") + day(3, "Song") + day(4, "song"));
+    // (pool size, bytes the builders use), as saved.
+    const auto pool = [&] {
+        cache::Cache cache(repo / ".git", {"playlists/plain", "line", "UTC"});
+        std::string why_not;
+        const auto saved = cache.load(why_not);
+        EXPECT_TRUE(saved) << why_not;
+        std::uint64_t used = 0;
+        for (const auto& builder : saved->builders) {
+            used += builder.pool_bytes;
+        }
+        return std::pair(saved->pool_size, used);
+    };
+    const auto limit = cache::Cache::pool_waste_limit;
+    const auto slack = cache::Cache::pool_slack;
+    cache::Cache::pool_waste_limit = 0;
+    cache::Cache::pool_slack = 0;
+    expect_same(repo, "HEAD~3", "day 1");
+    EXPECT_EQ(pool().first, pool().second);
+    expect_same(repo, "HEAD~2", "day 2"); // "SONG" appended, "Song" out of use
+    EXPECT_EQ(pool().first, pool().second + std::string("Song").size());
+    expect_same(repo, "HEAD~1", "day 3"); // the pool written again, then "Song" in it
+    EXPECT_EQ(pool().first, pool().second);
+    expect_same(repo, "HEAD", "day 4");
+    EXPECT_EQ(pool().first, pool().second + std::string("Song").size());
+    cache::Cache::pool_waste_limit = limit;
+    cache::Cache::pool_slack = slack;
 }
 
 } // namespace

@@ -1,10 +1,13 @@
 #include "cache/cache.hpp"
 
+#include "plain/plain_file.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 #include "util/mapped_file.hpp"
 #include "util/terminal.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -76,6 +79,19 @@ class Writer {
     void oid(const git_oid& id) {
         m_bytes.append(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
     }
+    /// Seven bits a byte, low bits first: most numbers of a table take one or two bytes.
+    void varint(std::uint64_t value) {
+        char bytes[10];
+        std::size_t n = 0;
+        for (; value >= 0x80; value >>= 7) {
+            bytes[n++] = static_cast<char>((value & 0x7f) | 0x80);
+        }
+        bytes[n++] = static_cast<char>(value);
+        m_bytes.append(bytes, n);
+    }
+    void signed_varint(std::int64_t value) {
+        varint((static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63));
+    }
     void flush() {
         m_sum->update(m_bytes);
         m_file->write(m_bytes);
@@ -103,7 +119,30 @@ class Reader {
         }
         return static_cast<Integer>(value);
     }
-    std::string text() { return std::string(take(integer<std::uint32_t>())); }
+    std::string text() { return std::string(text_view()); }
+    std::string_view text_view() { return take(integer<std::uint32_t>()); }
+    std::uint64_t varint() {
+        std::uint64_t value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            const auto byte = static_cast<unsigned char>(take(1)[0]);
+            value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+            if (!(byte & 0x80)) {
+                return value;
+            }
+        }
+        throw std::runtime_error("a number too long");
+    }
+    std::int64_t signed_varint() {
+        const std::uint64_t value = varint();
+        return static_cast<std::int64_t>((value >> 1) ^ (~(value & 1) + 1));
+    }
+    std::uint32_t small(std::uint64_t limit) {
+        const std::uint64_t value = varint();
+        if (value > limit) {
+            throw std::runtime_error("a number out of range");
+        }
+        return static_cast<std::uint32_t>(value);
+    }
     std::string_view bytes(std::size_t size) { return take(size); }
     git_oid oid() {
         git_oid id;
@@ -112,15 +151,20 @@ class Reader {
     }
     /// A count of items that each take at least `item_size` bytes, checked against what is left.
     std::uint32_t count(std::size_t item_size) {
-        const auto n = integer<std::uint32_t>();
+        return checked_count(integer<std::uint32_t>(), item_size);
+    }
+    std::uint32_t varint_count(std::size_t item_size) {
+        return checked_count(small(UINT32_MAX), item_size);
+    }
+    bool at_end() const { return m_bytes.empty(); }
+
+  private:
+    std::uint32_t checked_count(std::uint32_t n, std::size_t item_size) const {
         if (static_cast<std::uint64_t>(n) * item_size > m_bytes.size()) {
             throw std::runtime_error("a count larger than the file");
         }
         return n;
     }
-    bool at_end() const { return m_bytes.empty(); }
-
-  private:
     std::string_view take(std::size_t size) {
         if (size > m_bytes.size()) {
             throw std::runtime_error("the file ends early");
@@ -212,106 +256,148 @@ history::History read_history(Reader& in) {
     return history;
 }
 
-/// Writes a builder's state with its rows in key order (`order`), so that a restored
-/// builder only sorts the rows it adds.
-void write_builder(Writer& out, const tables::TableBuilder::State& state,
-                   const std::vector<std::uint32_t>& order) {
-    const auto& table = state.table;
-    out.text(table.id);
-    out.text(table.name);
-    out.text(table.description);
-    out.integer<std::uint32_t>(table.versions);
-    out.integer<std::uint8_t>(table.deleted);
-    out.integer<std::uint32_t>(table.stray_lines);
-    out.integer<std::uint8_t>(table.first_stray.has_value());
-    out.integer<std::uint32_t>(table.first_stray ? table.first_stray->first : 0);
-    out.integer<std::uint32_t>(table.first_stray ? table.first_stray->second : 0);
-    out.integer<std::uint32_t>(state.last_snapshot);
-    out.integer<std::uint32_t>(static_cast<std::uint32_t>(table.rows.size()));
-    std::vector<std::uint32_t> position(order.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) {
-        position[order[i]] = i;
-    }
-    for (const std::uint32_t i : order) {
-        const auto& row = table.rows[i];
-        const auto& row_state = state.rows[i];
-        out.text(row.key);
-        out.text(row.title);
-        out.text(row.artists);
-        out.text(row.album);
-        out.integer<std::uint32_t>(row.added);
-        out.integer<std::uint32_t>(row.last_seen);
-        out.integer<std::uint8_t>(row.removed.has_value());
-        out.integer<std::uint32_t>(row.removed.value_or(0));
-        out.integer<std::uint32_t>(row.stints);
-        out.integer<std::int64_t>(row.days_present);
-        out.integer<std::int32_t>(row_state.stint_start);
-        out.integer<std::uint8_t>(
-            static_cast<std::uint8_t>(row_state.present | (row_state.several_lines << 1)));
-    }
-    out.integer<std::uint32_t>(static_cast<std::uint32_t>(state.latest_lines.size()));
-    for (std::size_t i = 0; i < state.latest_lines.size(); ++i) {
-        out.text(state.latest_lines[i]);
-        out.integer<std::uint32_t>(position[state.latest_rows[i]]);
-    }
+/// A text in the string pool.
+struct TextRef {
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+};
+
+void write_ref(Writer& out, TextRef ref) {
+    out.varint(ref.offset);
+    out.varint(ref.size);
 }
 
-tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots) {
+std::string_view read_ref(Reader& in, std::string_view pool) {
+    const std::uint64_t offset = in.varint();
+    const std::uint64_t size = in.varint();
+    if (offset > pool.size() || size > pool.size() - offset) {
+        throw std::runtime_error("a text outside the string pool");
+    }
+    return pool.substr(offset, size);
+}
+
+/// A row's title, artists and album joined as the line they were taken from.
+bool is_display_line(std::string_view line, const tables::TrackRow& row) {
+    constexpr std::string_view separator = plain::k_field_separator;
+    return line.size() ==
+               row.title.size() + row.artists.size() + row.album.size() + 2 * separator.size() &&
+           line.starts_with(row.title) && line.substr(row.title.size()).starts_with(separator) &&
+           line.substr(row.title.size() + separator.size()).starts_with(row.artists) &&
+           line.substr(row.title.size() + separator.size() + row.artists.size())
+               .starts_with(separator) &&
+           line.ends_with(row.album);
+}
+
+std::string display_line(const tables::TrackRow& row) {
+    std::string line;
+    line.reserve(row.title.size() + row.artists.size() + row.album.size() + 8);
+    line.append(row.title).append(plain::k_field_separator).append(row.artists);
+    line.append(plain::k_field_separator).append(row.album);
+    return line;
+}
+
+/// The builder's fields before its rows.
+struct BuilderHeader {
+    std::string_view id, name, description;
+    std::uint32_t versions = 0;
+    bool deleted = false;
+    std::uint32_t stray_lines = 0;
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> first_stray;
+    std::uint32_t last_snapshot = 0;
+};
+
+BuilderHeader read_header(Reader& in, std::size_t snapshots) {
+    BuilderHeader header;
+    header.id = in.text_view();
+    header.name = in.text_view();
+    header.description = in.text_view();
+    header.versions = in.small(UINT32_MAX);
+    header.deleted = in.integer<std::uint8_t>() != 0;
+    header.stray_lines = in.small(UINT32_MAX);
+    if (in.integer<std::uint8_t>()) {
+        const auto snapshot = in.small(snapshots);
+        header.first_stray = {snapshot, in.small(UINT32_MAX)};
+    }
+    header.last_snapshot = in.small(snapshots);
+    return header;
+}
+
+/// The pool texts (key, title, artists, album) of every row of a saved builder, in its
+/// order, which is the order of the rows of a builder restored from it.
+std::vector<std::array<std::string_view, 4>> saved_row_texts(const SavedBuilder& saved) {
+    Reader in(saved.bytes);
+    read_header(in, UINT32_MAX);
+    const auto rows = in.varint_count(4 * 2 + 7);
+    std::vector<std::array<std::string_view, 4>> texts(rows);
+    for (auto& row : texts) {
+        for (auto& text : row) {
+            text = read_ref(in, saved.pool);
+        }
+        for (int field = 0; field < 6; ++field) {
+            in.varint();
+        }
+        in.integer<std::uint8_t>();
+    }
+    return texts;
+}
+
+tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std::string_view pool) {
     tables::TableBuilder::State state;
     auto& table = state.table;
-    table.id = in.text();
-    table.name = in.text();
-    table.description = in.text();
-    table.versions = in.integer<std::uint32_t>();
-    table.deleted = in.integer<std::uint8_t>() != 0;
-    table.stray_lines = in.integer<std::uint32_t>();
-    const bool has_stray = in.integer<std::uint8_t>() != 0;
-    const auto stray_snapshot = in.integer<std::uint32_t>();
-    const auto stray_line = in.integer<std::uint32_t>();
-    if (has_stray) {
-        table.first_stray = {stray_snapshot, stray_line};
+    const BuilderHeader header = read_header(in, snapshots);
+    table.id = header.id;
+    table.name = header.name;
+    table.description = header.description;
+    table.versions = header.versions;
+    table.deleted = header.deleted;
+    table.stray_lines = header.stray_lines;
+    table.first_stray = header.first_stray;
+    state.last_snapshot = header.last_snapshot;
+    if (header.versions > 0 && header.last_snapshot >= snapshots) {
+        throw std::runtime_error("a version of a snapshot that does not exist");
     }
-    state.last_snapshot = in.integer<std::uint32_t>();
-    const auto rows = in.count(16 + 33);
+    const auto rows = in.varint_count(4 * 2 + 7);
+    if (rows > 0 && snapshots == 0) {
+        throw std::runtime_error("rows without snapshots");
+    }
     table.rows.resize(rows);
     state.rows.resize(rows);
+    std::string_view previous_key;
     for (std::uint32_t i = 0; i < rows; ++i) {
         auto& row = table.rows[i];
-        row.key = in.text();
-        row.title = in.text();
-        row.artists = in.text();
-        row.album = in.text();
-        row.added = in.integer<std::uint32_t>();
-        row.last_seen = in.integer<std::uint32_t>();
-        const bool removed = in.integer<std::uint8_t>() != 0;
-        const auto removed_at = in.integer<std::uint32_t>();
-        if (removed) {
-            row.removed = removed_at;
+        const std::string_view key = read_ref(in, pool);
+        if (i > 0 && !(previous_key < key)) {
+            throw std::runtime_error("rows out of key order");
         }
-        row.stints = in.integer<std::uint32_t>();
-        row.days_present = in.integer<std::int64_t>();
-        state.rows[i].stint_start = in.integer<std::int32_t>();
+        previous_key = key;
+        row.key = key;
+        row.title = read_ref(in, pool);
+        row.artists = read_ref(in, pool);
+        row.album = read_ref(in, pool);
+        row.added = in.small(snapshots - 1);
+        row.last_seen = in.small(snapshots - 1);
+        if (const auto removed = in.small(snapshots); removed > 0) {
+            row.removed = removed - 1;
+        }
+        row.stints = in.small(UINT32_MAX);
+        row.days_present = in.signed_varint();
+        state.rows[i].stint_start = static_cast<std::int32_t>(in.signed_varint());
         const auto flags = in.integer<std::uint8_t>();
         state.rows[i].present = flags & 1;
         state.rows[i].several_lines = flags & 2;
-        if (row.added >= snapshots || row.last_seen >= snapshots ||
-            row.removed.value_or(0) >= snapshots) {
-            throw std::runtime_error("a row that names a snapshot that does not exist");
-        }
-        if (i > 0 && !(table.rows[i - 1].key < row.key)) {
-            throw std::runtime_error("rows out of key order");
-        }
     }
     state.sorted_rows = rows;
-    const auto latest = in.count(8);
+    const auto latest = in.varint_count(1);
     state.latest_lines.resize(latest);
     state.latest_rows.resize(latest);
     for (std::uint32_t i = 0; i < latest; ++i) {
-        state.latest_lines[i] = in.text();
-        state.latest_rows[i] = in.integer<std::uint32_t>();
-        if (state.latest_rows[i] >= rows) {
+        const std::uint64_t entry = in.varint();
+        if ((entry >> 1) >= rows) {
             throw std::runtime_error("a line of a row that does not exist");
         }
+        state.latest_rows[i] = static_cast<std::uint32_t>(entry >> 1);
+        state.latest_lines[i] =
+            entry & 1 ? std::string(read_ref(in, pool)) : display_line(table.rows[entry >> 1]);
     }
     return state;
 }
@@ -333,7 +419,7 @@ std::int64_t modification_time(const std::filesystem::path& path, std::uintmax_t
 
 tables::TableBuilder::State parse_builder(const SavedBuilder& saved, std::size_t snapshots) {
     Reader in(saved.bytes);
-    auto state = read_builder(in, snapshots);
+    auto state = read_builder(in, snapshots, saved.pool);
     if (!in.at_end() || state.table.id != saved.id || state.table.versions != saved.versions) {
         throw std::runtime_error(fmt::format("the saved table of {} is damaged", saved.id));
     }
@@ -355,7 +441,9 @@ Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)
         fail("cannot create the cache directory {}: {} (use --no-cache)", dir.string(),
              error.message());
     }
-    m_path = dir / fmt::format("cumulative-{}.cache", settings_hash(settings.describe()));
+    const std::string base = fmt::format("cumulative-{}", settings_hash(settings.describe()));
+    m_path = dir / (base + ".cache");
+    m_pool_path = dir / (base + ".strings");
     const auto lock_path = dir / "lock";
     m_lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (m_lock < 0) {
@@ -401,6 +489,15 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
         }
         Saved saved;
         saved.file = file;
+        saved.pool_size = in.integer<std::uint64_t>();
+        const auto pool_checksum = in.integer<std::uint64_t>();
+        saved.pool_file = MappedFile::open(m_pool_path);
+        if (!saved.pool_file || saved.pool_file->bytes().size() < saved.pool_size ||
+            checksum(saved.pool_file->bytes().substr(0, saved.pool_size)) != pool_checksum) {
+            throw std::runtime_error(
+                fmt::format("its string pool {} is missing or damaged", m_pool_path.string()));
+        }
+        const std::string_view pool = saved.pool_file->bytes().substr(0, saved.pool_size);
         saved.history = read_history(in);
         const auto builders = in.count(12);
         saved.builders.reserve(builders);
@@ -413,7 +510,9 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
                 const auto snapshot = in.integer<std::uint32_t>();
                 builder.first_stray = {snapshot, in.integer<std::uint32_t>()};
             }
+            builder.pool_bytes = in.integer<std::uint64_t>();
             builder.bytes = in.bytes(in.integer<std::uint32_t>());
+            builder.pool = pool;
             saved.builders.push_back(std::move(builder));
         }
         if (!in.at_end()) {
@@ -426,22 +525,176 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
     }
 }
 
-BuilderToSave::BuilderToSave(const tables::TableBuilder& built) {
-    const auto& table = built.state().table;
-    header = {table.id, table.versions, table.stray_lines, table.first_stray, {}};
-    Writer state;
-    write_builder(state, built.state(), built.key_order());
-    serialized = std::move(state.bytes());
+void Cache::start_save(const Saved* saved) {
+    std::uint64_t used = 0;
+    if (saved) {
+        for (const auto& builder : saved->builders) {
+            used += builder.pool_bytes;
+        }
+    }
+    // Texts no builder uses any more (a title spelt anew, a line gone) stay in the pool
+    // until they are most of it; then the pool is written again from scratch.
+    const auto waste = saved && saved->pool_size > used ? saved->pool_size - used : 0;
+    m_fresh_pool = !saved || (static_cast<double>(waste) >
+                                  pool_waste_limit * static_cast<double>(saved->pool_size) &&
+                              waste > pool_slack);
+    m_pool_start = m_fresh_pool ? 0 : saved->pool_size;
+    m_pool_end = m_pool_start;
 }
 
-void Cache::save(const history::History& history,
-                 const std::vector<const BuilderToSave*>& builders) const {
+BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuilder* restored_from,
+                             Cache& cache) {
+    const auto& state = built.state();
+    const auto& table = state.table;
+    const auto& order = built.key_order();
+    header = {table.id, table.versions, table.stray_lines, table.first_stray, 0, {}, {}};
+
+    // Where each row's texts are: still in the pool where the saved builder had them
+    // (rows keep their index when restored), or new, after the pool's end.
+    const auto old_texts = restored_from ? saved_row_texts(*restored_from)
+                                         : std::vector<std::array<std::string_view, 4>>();
+    const std::string_view pool = restored_from ? restored_from->pool : std::string_view();
+    constexpr std::uint64_t k_new = std::uint64_t{1} << 63; // a ref into new_texts
+    const auto ref = [&](std::string_view text, std::string_view old) {
+        header.pool_bytes += text.size();
+        if (old.data() != nullptr && old == text) {
+            return TextRef{static_cast<std::uint64_t>(old.data() - pool.data()), text.size()};
+        }
+        const TextRef added{k_new | new_texts.size(), text.size()};
+        new_texts += text;
+        return added;
+    };
+    std::vector<std::array<TextRef, 4>> refs(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const auto& row = table.rows[order[i]];
+        const auto* old = order[i] < old_texts.size() ? &old_texts[order[i]] : nullptr;
+        refs[i] = {ref(row.key, old ? (*old)[0] : std::string_view()),
+                   ref(row.title, old ? (*old)[1] : std::string_view()),
+                   ref(row.artists, old ? (*old)[2] : std::string_view()),
+                   ref(row.album, old ? (*old)[3] : std::string_view())};
+    }
+    std::vector<std::uint32_t> position(order.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) {
+        position[order[i]] = i;
+    }
+    std::vector<std::optional<TextRef>> latest(state.latest_lines.size());
+    for (std::size_t i = 0; i < latest.size(); ++i) {
+        const std::string& line = state.latest_lines[i];
+        if (!is_display_line(line, table.rows[state.latest_rows[i]])) {
+            latest[i] = ref(line, {});
+        }
+    }
+    new_texts_at = new_texts.empty() ? 0 : cache.reserve_texts(new_texts.size());
+    const auto place = [&](TextRef text) {
+        return text.offset & k_new ? TextRef{new_texts_at + (text.offset & ~k_new), text.size}
+                                   : text;
+    };
+
+    Writer out;
+    out.text(table.id);
+    out.text(table.name);
+    out.text(table.description);
+    out.varint(table.versions);
+    out.integer<std::uint8_t>(table.deleted);
+    out.varint(table.stray_lines);
+    out.integer<std::uint8_t>(table.first_stray.has_value());
+    if (table.first_stray) {
+        out.varint(table.first_stray->first);
+        out.varint(table.first_stray->second);
+    }
+    out.varint(state.last_snapshot);
+    out.varint(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const auto& row = table.rows[order[i]];
+        const auto& row_state = state.rows[order[i]];
+        for (const TextRef text : refs[i]) {
+            write_ref(out, place(text));
+        }
+        out.varint(row.added);
+        out.varint(row.last_seen);
+        out.varint(row.removed ? *row.removed + 1 : 0);
+        out.varint(row.stints);
+        out.signed_varint(row.days_present);
+        out.signed_varint(row_state.stint_start);
+        out.integer<std::uint8_t>(
+            static_cast<std::uint8_t>(row_state.present | (row_state.several_lines << 1)));
+    }
+    out.varint(latest.size());
+    for (std::size_t i = 0; i < latest.size(); ++i) {
+        out.varint((std::uint64_t{position[state.latest_rows[i]]} << 1) | latest[i].has_value());
+        if (latest[i]) {
+            write_ref(out, place(*latest[i]));
+        }
+    }
+    serialized = std::move(out.bytes());
+}
+
+void Cache::save(const history::History& history, const std::vector<const BuilderToSave*>& builders,
+                 const Saved* saved) const {
+    // The pool first: the new texts fill [m_pool_start, m_pool_end) exactly.
+    std::vector<const BuilderToSave*> adding;
+    for (const BuilderToSave* builder : builders) {
+        if (!builder->new_texts.empty()) {
+            adding.push_back(builder);
+        }
+    }
+    std::sort(adding.begin(), adding.end(), [](const BuilderToSave* a, const BuilderToSave* b) {
+        return a->new_texts_at < b->new_texts_at;
+    });
+    std::uint64_t at = m_pool_start;
+    for (const BuilderToSave* builder : adding) {
+        if (builder->new_texts_at != at) {
+            fail("saving the cache {}: the new texts do not fill the pool", m_path.string());
+        }
+        at += builder->new_texts.size();
+    }
+    if (at != m_pool_end) {
+        fail("saving the cache {}: the new texts do not fill the pool", m_path.string());
+    }
+    Checksum pool_sum;
+    if (m_fresh_pool) {
+        AtomicFileWriter pool(m_pool_path);
+        for (const BuilderToSave* builder : adding) {
+            pool_sum.update(builder->new_texts);
+            pool.write(builder->new_texts);
+        }
+        pool.commit();
+    } else {
+        pool_sum.update(saved->pool_file->bytes().substr(0, m_pool_start));
+        const int fd = ::open(m_pool_path.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            fail("cannot write {}: {}", m_pool_path.string(), std::strerror(errno));
+        }
+        for (const BuilderToSave* builder : adding) {
+            pool_sum.update(builder->new_texts);
+            std::string_view left = builder->new_texts;
+            auto offset = static_cast<off_t>(builder->new_texts_at);
+            while (!left.empty()) {
+                const ssize_t n = ::pwrite(fd, left.data(), left.size(), offset);
+                if (n < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (n <= 0) {
+                    const int saved_errno = errno;
+                    ::close(fd);
+                    fail("cannot write {}: {}", m_pool_path.string(), std::strerror(saved_errno));
+                }
+                left.remove_prefix(static_cast<std::size_t>(n));
+                offset += n;
+            }
+        }
+        ::close(fd);
+    }
+
+    // Then the state, which names how much of the pool it uses and its checksum.
     AtomicFileWriter file(m_path);
     Checksum sum;
     Writer out(file, sum);
     out.bytes() = k_magic;
     out.integer<std::uint32_t>(k_format_version);
     out.text(m_settings.describe());
+    out.integer<std::uint64_t>(m_pool_end);
+    out.integer<std::uint64_t>(pool_sum.finish());
     write_history(out, history);
     out.integer<std::uint32_t>(static_cast<std::uint32_t>(builders.size()));
     for (const BuilderToSave* builder : builders) {
@@ -454,6 +707,7 @@ void Cache::save(const history::History& history,
             out.integer<std::uint32_t>(header.first_stray->first);
             out.integer<std::uint32_t>(header.first_stray->second);
         }
+        out.integer<std::uint64_t>(header.pool_bytes);
         out.text(builder->serialized ? *builder->serialized : header.bytes);
     }
     out.flush();

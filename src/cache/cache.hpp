@@ -4,6 +4,7 @@
 #include "tables/cumulative.hpp"
 #include "util/mapped_file.hpp"
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -15,7 +16,7 @@ namespace gh::cache {
 
 /// Bumped whenever what is saved, or the rules that computed it, change: a cache from
 /// another format is never used.
-inline constexpr std::uint32_t k_format_version = 5;
+inline constexpr std::uint32_t k_format_version = 6;
 
 /// Everything that changes the result besides the history itself.
 struct Settings {
@@ -29,37 +30,52 @@ struct Settings {
 
 /// A playlist's builder as the cache holds it: parsed only when it is needed, and
 /// otherwise copied as it is into the next cache, so that a daily run costs what changed.
+/// Its texts (keys, titles, lines) are in the cache's string pool, which runs only ever
+/// append to: a builder saved again refers to the texts it already had there.
 struct SavedBuilder {
     std::string id;
     std::uint32_t versions = 0;
     std::uint32_t stray_lines = 0;
     std::optional<std::pair<std::uint32_t, std::uint32_t>> first_stray;
-    std::string_view bytes; ///< into Saved::file
+    std::uint64_t pool_bytes = 0; ///< how much of the pool its texts take
+    std::string_view bytes;       ///< into Saved::file
+    std::string_view pool;        ///< the whole pool, into Saved::pool_file
 };
 
 /// What one run leaves for the next: the walked history and every playlist's builder.
 struct Saved {
     history::History history;
     std::shared_ptr<const MappedFile> file;
+    std::shared_ptr<const MappedFile> pool_file;
+    std::uint64_t pool_size = 0; ///< the pool bytes the saved state uses and checked
     std::vector<SavedBuilder> builders;
 };
+
+class Cache;
 
 /// A builder to save: serialized as soon as it is built (so that it can be freed), or
 /// left as the cache had it (`header.bytes` then still points into the old cache file).
 struct BuilderToSave {
     SavedBuilder header;
     std::optional<std::string> serialized;
+    /// Texts the pool does not have yet, and where in the pool they go.
+    std::string new_texts;
+    std::uint64_t new_texts_at = 0;
 
-    explicit BuilderToSave(const tables::TableBuilder& built);
+    /// Serializes `built`. `restored_from` is the saved builder it was restored from, if
+    /// any: rows it had keep their texts where they are in the pool.
+    BuilderToSave(const tables::TableBuilder& built, const SavedBuilder* restored_from,
+                  Cache& cache);
     explicit BuilderToSave(const SavedBuilder& saved) : header(saved) {}
 };
 
 /// Parses a saved builder (throws std::runtime_error when it is damaged).
 tables::TableBuilder::State parse_builder(const SavedBuilder& saved, std::size_t snapshots);
 
-/// The cache of one repository and one set of settings, under `<git-dir>/gh-analyze/`.
-/// While it exists it holds a lock, so that two runs at once cannot interleave their
-/// reads and writes; a second run waits for the first.
+/// The cache of one repository and one set of settings, under `<git-dir>/gh-analyze/`:
+/// a state file, rewritten by every run, and a string pool, appended to. While the cache
+/// object exists it holds a lock, so that two runs at once cannot interleave their reads
+/// and writes; a second run waits for the first.
 class Cache {
   public:
     Cache(const std::filesystem::path& git_dir, const Settings& settings);
@@ -71,9 +87,21 @@ class Cache {
     /// (empty when there simply is no cache yet).
     std::optional<Saved> load(std::string& why_not) const;
 
-    /// Replaces the saved state atomically.
-    void save(const history::History& history,
-              const std::vector<const BuilderToSave*>& builders) const;
+    /// Prepares saving: new texts go after the pool of `saved`, or into a new pool when
+    /// there is none or when most of the old one is no longer used; `fresh_pool` then
+    /// says that every builder must be serialized again (none may be copied as saved).
+    void start_save(const Saved* saved);
+    bool fresh_pool() const { return m_fresh_pool; }
+    /// The pool is written anew when more than this share of it is no longer used, and
+    /// that is more than `pool_slack` bytes (tests lower both).
+    static inline double pool_waste_limit = 0.5;
+    static inline std::uint64_t pool_slack = 8u << 20;
+    /// Reserves `size` bytes at the end of the pool (thread-safe); returns their offset.
+    std::uint64_t reserve_texts(std::size_t size) { return m_pool_end.fetch_add(size); }
+
+    /// Appends the builders' new texts to the pool and replaces the state atomically.
+    void save(const history::History& history, const std::vector<const BuilderToSave*>& builders,
+              const Saved* saved) const;
 
     const std::filesystem::path& path() const { return m_path; }
 
@@ -84,7 +112,11 @@ class Cache {
     Settings m_settings;
     std::filesystem::path m_directory;
     std::filesystem::path m_path;
+    std::filesystem::path m_pool_path;
     int m_lock = -1;
+    bool m_fresh_pool = true;
+    std::uint64_t m_pool_start = 0;
+    std::atomic<std::uint64_t> m_pool_end{0};
 };
 
 /// What earlier runs wrote into one output directory in one format, so that a table whose

@@ -291,12 +291,40 @@ tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& ana
 
 } // namespace
 
-tables::PlaylistTable BuiltPlaylist::table(const Analysis& analysis) && {
-    if (!builder) {
-        builder.emplace(tables::TableBuilder::restore(
-            cache::parse_builder(*saved, analysis.history.snapshots.size()), analysis.key_mode));
+namespace {
+
+/// The builder the cache saved for a playlist, or (when that cannot be parsed, which the
+/// cache's checksums make a bug, not damage) a new one, said so, to build from scratch.
+tables::TableBuilder restore_or_start(const cache::SavedBuilder* saved, const Analysis& analysis,
+                                      const std::string& id) {
+    if (saved) {
+        try {
+            return tables::TableBuilder::restore(
+                cache::parse_builder(*saved, analysis.history.snapshots.size()), analysis.key_mode);
+        } catch (const std::exception& error) {
+            note("the cache's table of {} cannot be read ({}): building it from scratch", id,
+                 error.what());
+        }
     }
-    return std::move(*builder).release_table(analysis.calendar.tip_day);
+    return tables::TableBuilder(id, analysis.key_mode);
+}
+
+} // namespace
+
+tables::TableBuilder& BuiltPlaylist::up_to_date(const Analysis& analysis) {
+    if (!builder) {
+        tables::TableBuilder restored = restore_or_start(saved, analysis, id);
+        if (restored.versions() != analysis.history.playlists.find(id)->second.size()) {
+            BlobReader reader(analysis.repo.get(), analysis.packs);
+            restored = build_one(std::move(restored), analysis, reader);
+        }
+        builder.emplace(std::move(restored));
+    }
+    return *builder;
+}
+
+tables::PlaylistTable BuiltPlaylist::table(const Analysis& analysis) && {
+    return std::move(up_to_date(analysis)).release_table(analysis.calendar.tip_day);
 }
 
 std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions& options,
@@ -342,6 +370,9 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
         std::count_if(pending.begin(), pending.end(),
                       [&](const BuiltPlaylist& playlist) { return remaining(playlist) > 0; }));
     std::vector<std::optional<cache::BuilderToSave>> to_save(pending.size());
+    if (analysis.cache) {
+        analysis.cache->start_save(analysis.saved ? &*analysis.saved : nullptr);
+    }
     std::vector<std::string> errors(pending.size());
     std::atomic<std::size_t> done{0};
     Progress progress(!options.quiet);
@@ -350,45 +381,54 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
     run_parallel(order.size(), jobs, [&](unsigned thread, std::size_t item) {
         BuiltPlaylist& playlist = pending[order[item]];
         try {
+            const cache::SavedBuilder* restored_from = playlist.saved;
             if (remaining(playlist) > 0) {
                 auto& reader = readers[thread];
                 if (!reader) {
                     reader.emplace(analysis.repo.get(), analysis.packs);
                 }
                 tables::TableBuilder builder =
-                    playlist.saved ? tables::TableBuilder::restore(
-                                         cache::parse_builder(*playlist.saved,
-                                                              analysis.history.snapshots.size()),
-                                         analysis.key_mode)
-                                   : tables::TableBuilder(playlist.id, analysis.key_mode);
+                    restore_or_start(playlist.saved, analysis, playlist.id);
+                if (builder.versions() == 0) {
+                    restored_from = nullptr; // started again: nothing of it is in the pool
+                }
                 playlist.builder.emplace(build_one(std::move(builder), analysis, *reader));
                 playlist.saved = nullptr;
                 const auto& table = playlist.builder->state().table;
                 playlist.stray_lines = table.stray_lines;
                 playlist.first_stray = table.first_stray;
+                const std::size_t finished = ++done;
                 if (thread == 0) { // Progress is not shared between threads
-                    progress.update("building tables", ++done, to_build);
+                    progress.update("building tables", finished, to_build);
                 }
             } else if (playlist.saved) {
                 playlist.stray_lines = playlist.saved->stray_lines;
                 playlist.first_stray = playlist.saved->first_stray;
             }
             if (analysis.cache) {
-                to_save[order[item]].emplace(playlist.builder
-                                                 ? cache::BuilderToSave(*playlist.builder)
-                                                 : cache::BuilderToSave(*playlist.saved));
+                auto& cache = *analysis.cache;
+                if (!cache.fresh_pool()) {
+                    to_save[order[item]].emplace(
+                        playlist.builder
+                            ? cache::BuilderToSave(*playlist.builder, restored_from, cache)
+                            : cache::BuilderToSave(*playlist.saved));
+                } else if (playlist.builder) {
+                    to_save[order[item]].emplace(*playlist.builder, nullptr, cache);
+                } else { // a new pool: its texts are written again too
+                    to_save[order[item]].emplace(playlist.up_to_date(analysis), nullptr, cache);
+                }
             }
         } catch (const std::exception& error) {
             errors[order[item]] = error.what();
             return;
         }
+        // Written while it is fresh in this thread's memory, and freed.
         if (built && wanted[order[item]]) {
             built(playlist);
         }
     });
     progress.clear();
 
-    PhaseTimer timer;
     std::map<std::string_view, BuiltPlaylist*> by_id;
     for (std::size_t i = 0; i < pending.size(); ++i) {
         if (!errors[i].empty()) {
@@ -404,12 +444,14 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
             builders.push_back(&*builder);
         }
         try {
-            analysis.cache->save(analysis.history, builders);
+            PhaseTimer timer;
+            analysis.cache->save(analysis.history, builders,
+                                 analysis.saved ? &*analysis.saved : nullptr);
+            timer.lap("save cache");
         } catch (const Error& error) {
             // The tables are right; only the next run will be slower.
             warn("{}; the cache was not updated", error.what());
         }
-        timer.lap("save cache");
     }
     std::vector<BuiltPlaylist> result;
     for (const auto& id : analysis.selected) {

@@ -83,6 +83,8 @@ struct BuiltPlaylist {
     std::optional<tables::TableBuilder> builder;
     const cache::SavedBuilder* saved = nullptr;
 
+    /// The builder, restored from the cache if need be.
+    tables::TableBuilder& up_to_date(const Analysis& analysis);
     /// The table as of the analysed revision; spends the builder.
     tables::PlaylistTable table(const Analysis& analysis) &&;
 };

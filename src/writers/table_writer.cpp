@@ -191,22 +191,37 @@ std::string render_json(const std::vector<const tables::PlaylistTable*>& tables,
 /// What markdown could interpret: these get a backslash.
 constexpr std::array<bool, 256> k_markdown_special = byte_set("\\`*_{}[]<>()#+-.!|");
 
+/// Bytes that are not copied as they are: the special ones and the control characters.
+constexpr std::array<bool, 256> k_markdown_changed = [] {
+    auto set = k_markdown_special;
+    for (unsigned byte = 0; byte < 0x20; ++byte) {
+        set[byte] = true;
+    }
+    set[0x7f] = true;
+    return set;
+}();
+
 void append_markdown(std::string& out, std::string_view text) {
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
+    std::size_t unchanged = 0; // the start of the bytes not appended yet
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (!k_markdown_changed[byte]) {
+            continue;
+        }
+        out.append(text.data() + unchanged, i - unchanged);
+        unchanged = i + 1;
         if (byte < 0x20 || byte == 0x7f) {
             // U+2400..U+241F are the control pictures; U+2421 is DEL's.
             const unsigned picture = byte == 0x7f ? 0x2421 : 0x2400 + byte;
             out += static_cast<char>(0xe0 | (picture >> 12));
             out += static_cast<char>(0x80 | ((picture >> 6) & 0x3f));
             out += static_cast<char>(0x80 | (picture & 0x3f));
-            continue;
-        }
-        if (k_markdown_special[byte]) {
+        } else {
             out += '\\';
+            out += text[i];
         }
-        out += c;
     }
+    out.append(text.data() + unchanged, text.size() - unchanged);
 }
 
 void render_markdown_table(std::string& out, const tables::PlaylistTable& table,
