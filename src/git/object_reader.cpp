@@ -17,6 +17,8 @@ constexpr int k_ref_delta = 7;
 /// Longer chains than git ever writes (its default limit is 50, --depth at most 4095):
 /// deeper means a damaged or hostile pack, left to libgit2.
 constexpr int k_max_depth = 10000;
+/// Larger objects (or a damaged size) are left to libgit2.
+constexpr std::uint64_t k_max_object_size = std::uint64_t{1} << 32;
 
 std::uint32_t big_endian_32(const unsigned char* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
@@ -44,8 +46,12 @@ std::optional<std::uint64_t> delta_size(const unsigned char*& p, const unsigned 
 ObjectBytes apply_delta(std::string_view base, const unsigned char* p, const unsigned char* end) {
     const auto base_size = delta_size(p, end);
     const auto result_size = delta_size(p, end);
+    // Each instruction (at least a byte) adds at most the whole base or 127 bytes: a larger
+    // size is damage, not worth allocating for.
     if (!base_size || !result_size || *base_size != base.size() ||
-        *result_size > (std::uint64_t{1} << 40)) {
+        *result_size > k_max_object_size ||
+        *result_size >
+            static_cast<std::uint64_t>(end - p) * std::max<std::uint64_t>(base.size(), 127)) {
         return {};
     }
     auto result = std::make_shared_for_overwrite<char[]>(*result_size);
@@ -321,7 +327,8 @@ std::optional<std::pair<ObjectBytes, int>> ObjectReader::read_packed(PackSet::Lo
     } else if (type < GIT_OBJECT_COMMIT || type > GIT_OBJECT_TAG) {
         return std::nullopt;
     }
-    if (size > (std::uint64_t{1} << 40)) {
+    // Deflate expands at most 1032 times: a larger size is damage, not worth allocating for.
+    if (size > k_max_object_size || size > static_cast<std::uint64_t>(limit - p) * 1032 + 1024) {
         return std::nullopt;
     }
 
