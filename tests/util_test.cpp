@@ -69,15 +69,25 @@ TEST(AtomicFile, FailureNamesThePathAndLeavesNothing) {
     }
 }
 
-TEST(FileNames, OnlyPlainIdsAreSafe) {
+TEST(FileNames, IdsAndHandMadeNamesAreSafeHostileOnesAreNot) {
     EXPECT_TRUE(is_safe_file_name("37i9dQZF1DXcBWIGoYBM5M"));
-    EXPECT_FALSE(is_safe_file_name("The Other List"));
+    EXPECT_TRUE(is_safe_file_name("The Other List")); // a hand-made file of the real archive
+    EXPECT_TRUE(is_safe_file_name("Café del Mar"));
+    EXPECT_TRUE(is_safe_file_name("https:"));
+    EXPECT_TRUE(is_safe_file_name(std::string(200, 'a')));
     EXPECT_FALSE(is_safe_file_name(".."));
+    EXPECT_FALSE(is_safe_file_name("."));
     EXPECT_FALSE(is_safe_file_name(".hidden"));
     EXPECT_FALSE(is_safe_file_name("-rf"));
     EXPECT_FALSE(is_safe_file_name("a/b"));
+    EXPECT_FALSE(is_safe_file_name("../../etc/passwd"));
+    EXPECT_FALSE(is_safe_file_name("a\\b"));
     EXPECT_FALSE(is_safe_file_name(""));
-    EXPECT_FALSE(is_safe_file_name("https:"));
+    EXPECT_FALSE(is_safe_file_name("bell\a"));
+    EXPECT_FALSE(is_safe_file_name("line\nbreak"));
+    EXPECT_FALSE(is_safe_file_name("esc\x1b[31m"));
+    EXPECT_FALSE(is_safe_file_name("del\x7f"));
+    EXPECT_FALSE(is_safe_file_name("bad \xff utf8"));
     EXPECT_FALSE(is_safe_file_name(std::string(201, 'a')));
 }
 

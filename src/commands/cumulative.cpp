@@ -100,9 +100,10 @@ class DirectoryWriter {
             }
             switch (result.outcome) {
             case Outcome::unsafe:
-                warn("not writing playlist '{}': its id is not a safe file name (expected "
-                     "letters, digits, '_', '-' or '.')",
-                     id);
+                warn("not writing playlist '{}': its name cannot be a file name here (expected "
+                     "1 to 200 bytes of UTF-8 without '/', '\\' or control characters, not "
+                     "starting with '.' or '-')",
+                     escape_control(id));
                 complete = false;
                 continue;
             case Outcome::failed:

@@ -3,11 +3,11 @@
 #include "plain/plain_file.hpp"
 #include "plain/track_key.hpp"
 #include "util/terminal.hpp"
+#include "util/utf8.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
-#include <unicode/utf8.h>
 #include <unordered_map>
 
 namespace gh::plain {
@@ -29,19 +29,6 @@ std::size_t count_separators(std::string_view line) {
         ++count;
     }
     return count;
-}
-
-bool is_valid_utf8(std::string_view text) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    const auto length = static_cast<int32_t>(text.size());
-    for (int32_t i = 0; i < length;) {
-        UChar32 c = 0;
-        U8_NEXT(bytes, i, length, c);
-        if (c < 0) {
-            return false;
-        }
-    }
-    return true;
 }
 
 /// Collects findings, keeping the first few of each rule and counting the rest.

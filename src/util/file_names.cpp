@@ -1,5 +1,7 @@
 #include "util/file_names.hpp"
 
+#include "util/utf8.hpp"
+
 #include <algorithm>
 
 namespace gh {
@@ -8,10 +10,10 @@ bool is_safe_file_name(std::string_view name) {
     if (name.empty() || name.size() > 200 || name.front() == '.' || name.front() == '-') {
         return false;
     }
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '-' || c == '.';
-    });
+    return is_valid_utf8(name) && std::none_of(name.begin(), name.end(), [](char c) {
+               const auto byte = static_cast<unsigned char>(c);
+               return byte < 0x20 || byte == 0x7f || c == '/' || c == '\\';
+           });
 }
 
 } // namespace gh

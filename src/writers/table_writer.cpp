@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -224,14 +225,30 @@ void append_markdown(std::string& out, std::string_view text) {
     out.append(text.data() + unchanged, text.size() - unchanged);
 }
 
+/// A path as a link target: bytes other than unreserved ones and '/' percent-encoded, so
+/// that a hand-made file name ("The Other List") still makes one link.
+std::string url_path(std::string_view path) {
+    std::string url;
+    for (const char c : path) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+            url += c;
+        } else {
+            url += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+        }
+    }
+    return url;
+}
+
 void render_markdown_table(std::string& out, const tables::PlaylistTable& table,
                            const SnapshotLabels& labels, const MarkdownLinks& links) {
+    const std::string id = url_path(table.id);
     if (!links.pretty_dir.empty()) {
-        out += fmt::format("[pretty](/{}/{}.md) - ", links.pretty_dir, table.id);
+        out += fmt::format("[pretty](/{}/{}.md) - ", url_path(links.pretty_dir), id);
     }
-    out += fmt::format("cumulative - [plain](/{}/{})\n\n", links.plain_dir, table.id);
+    out += fmt::format("cumulative - [plain](/{}/{})\n\n", url_path(links.plain_dir), id);
     out += fmt::format("### [{}](https://open.spotify.com/playlist/{})\n\n",
-                       escape_markdown(table.name), table.id);
+                       escape_markdown(table.name), id);
     if (!table.description.empty()) {
         std::string_view rest = table.description;
         while (true) {
