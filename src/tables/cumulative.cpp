@@ -24,9 +24,22 @@ struct TableBuilder::Seen {
     bool has_name = false;
     std::string_view name_line{};
 
-    bool known_track(std::string_view line) { return builder.match_previous(line); }
+    /// Whether the last line known to be a track matched the previous version's line.
+    bool matched_previous = false;
+
+    /// A line is known to be a track when it matches the previous version's next lines or
+    /// was seen as a track before (then its shape need not be checked again).
+    bool known_track(std::string_view line) {
+        matched_previous = builder.match_previous(line);
+        if (matched_previous) {
+            return true;
+        }
+        builder.m_line_hash = hash_text(line);
+        builder.m_known_stored = builder.find_stored(line, builder.m_line_hash);
+        return builder.m_known_stored.has_value();
+    }
     std::size_t known_run(std::string_view rest, std::uint32_t& number) {
-        return builder.match_run(rest, number);
+        return matched_previous ? builder.match_run(rest, number) : 0;
     }
     void name(std::string_view line) {
         has_name = true;
@@ -36,10 +49,11 @@ struct TableBuilder::Seen {
     void track(std::string_view line, std::uint32_t) {
         if (const auto matched = std::exchange(builder.m_matched_row, std::nullopt)) {
             builder.see_known(*matched, line);
-        } else {
-            ++builder.m_change.track_lines;
-            builder.see_changed(line);
+            return;
         }
+        ++builder.m_change.track_lines;
+        const auto stored = std::exchange(builder.m_known_stored, std::nullopt);
+        builder.see_stored(stored ? *stored : builder.add_stored(line, builder.m_line_hash), line);
     }
     void stray(std::string_view, std::uint32_t number) {
         auto& table = builder.m_state.table;
@@ -162,37 +176,42 @@ void TableBuilder::see_known(std::uint32_t row, std::string_view line) {
     }
 }
 
-void TableBuilder::see_changed(std::string_view line) {
+std::optional<std::uint32_t> TableBuilder::find_stored(std::string_view line,
+                                                       std::uint64_t hash) const {
+    return m_lines.find(line, hash, [&](std::uint32_t index) { return m_stored[index].text; });
+}
+
+std::uint32_t TableBuilder::add_stored(std::string_view line, std::uint64_t hash) {
     auto& rows = m_state.table.rows;
-    const auto stored_text = [&](std::uint32_t index) { return m_stored[index].text; };
     const auto key_text = [&](std::uint32_t row) -> std::string_view { return rows[row].key; };
-    const std::uint64_t line_hash = hash_text(line);
-    auto stored = m_lines.find(line, line_hash, stored_text);
-    if (!stored) {
-        if (m_keys.size() != rows.size()) { // first use, or restored from a saved state
-            m_keys.clear();
-            for (std::uint32_t row = 0; row < rows.size(); ++row) {
-                m_keys.insert(hash_text(rows[row].key), row);
-            }
+    if (m_keys.size() != rows.size()) { // first use, or restored from a saved state
+        m_keys.clear();
+        for (std::uint32_t row = 0; row < rows.size(); ++row) {
+            m_keys.insert(hash_text(rows[row].key), row);
         }
-        std::string key = plain::track_key(line, m_key_mode);
-        const std::uint64_t key_hash = hash_text(key);
-        auto row = m_keys.find(key, key_hash, key_text);
-        if (!row) {
-            row = static_cast<std::uint32_t>(rows.size());
-            TrackRow added;
-            added.key = std::move(key);
-            rows.push_back(std::move(added));
-            m_state.rows.push_back({});
-            m_display.push_back(nullptr);
-            m_seen_in.push_back(0);
-            m_keys.insert(key_hash, *row);
-        }
-        stored = static_cast<std::uint32_t>(m_stored.size());
-        m_stored.push_back({m_arena.copy(line), *row});
-        m_lines.insert(line_hash, *stored);
     }
-    const StoredLine& exact = m_stored[*stored];
+    std::string key = plain::track_key(line, m_key_mode);
+    const std::uint64_t key_hash = hash_text(key);
+    auto row = m_keys.find(key, key_hash, key_text);
+    if (!row) {
+        row = static_cast<std::uint32_t>(rows.size());
+        TrackRow added;
+        added.key = std::move(key);
+        rows.push_back(std::move(added));
+        m_state.rows.push_back({});
+        m_display.push_back(nullptr);
+        m_seen_in.push_back(0);
+        m_keys.insert(key_hash, *row);
+    }
+    const auto stored = static_cast<std::uint32_t>(m_stored.size());
+    m_stored.push_back({m_arena.copy(line), *row});
+    m_lines.insert(hash, stored);
+    return stored;
+}
+
+void TableBuilder::see_stored(std::uint32_t stored, std::string_view line) {
+    auto& rows = m_state.table.rows;
+    const StoredLine& exact = m_stored[stored];
     const std::uint32_t row = exact.row;
     // The last line with this key, in file order, of the latest version is the one shown.
     if (m_display[row] != exact.text.data()) {
@@ -204,6 +223,12 @@ void TableBuilder::see_changed(std::string_view line) {
         rows[row].album = fields.album;
     }
     see(row, line);
+}
+
+void TableBuilder::see_changed(std::string_view line) {
+    const std::uint64_t hash = hash_text(line);
+    const auto stored = find_stored(line, hash);
+    see_stored(stored ? *stored : add_stored(line, hash), line);
 }
 
 void TableBuilder::see(std::uint32_t row_index, std::string_view line) {

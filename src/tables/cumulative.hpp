@@ -144,6 +144,9 @@ class TableBuilder {
     std::size_t match_run(std::string_view rest, std::uint32_t& number);
     void see_known(std::uint32_t row, std::string_view line);
     void see_changed(std::string_view line);
+    std::optional<std::uint32_t> find_stored(std::string_view line, std::uint64_t hash) const;
+    std::uint32_t add_stored(std::string_view line, std::uint64_t hash);
+    void see_stored(std::uint32_t stored, std::string_view line);
     void see(std::uint32_t row, std::string_view line);
     void remove_unseen(std::int32_t day);
     static PlaylistTable finish(PlaylistTable table, const State& state, std::int32_t tip_day,
@@ -176,6 +179,10 @@ class TableBuilder {
     std::size_t m_cursor = 0;
     bool m_previous_known = true;
     std::optional<std::uint32_t> m_matched_row;
+    /// Set by Seen::known_track for a line seen before (its index in m_stored), and the
+    /// hash of the last line it looked up.
+    std::optional<std::uint32_t> m_known_stored;
+    std::uint64_t m_line_hash = 0;
     /// The version being applied.
     std::uint32_t m_snapshot = 0;
     std::int32_t m_day = 0;
