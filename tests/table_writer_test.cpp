@@ -99,6 +99,23 @@ TEST(TableWriter, CsvFieldQuotesOnlyWhenNeeded) {
     EXPECT_EQ(csv_field("plain"), "plain");
     EXPECT_EQ(csv_field("=1+1"), "=1+1"); // data stays exact; no formula mangling
     EXPECT_EQ(csv_field("a\rb"), "\"a\rb\"");
+    // Each special byte at every position of texts longer and shorter than the eight
+    // bytes the search looks at at once.
+    for (const char special : {',', '"', '\r', '\n'}) {
+        for (std::size_t size : {1u, 7u, 8u, 9u, 23u}) {
+            for (std::size_t at = 0; at < size; ++at) {
+                std::string text(size, 'x');
+                text[at] = special;
+                const std::string quoted = csv_field(text);
+                ASSERT_EQ(quoted.front(), '"') << size << " " << at;
+                ASSERT_EQ(quoted.back(), '"') << size << " " << at;
+            }
+            EXPECT_EQ(csv_field(std::string(size, 'x')), std::string(size, 'x'));
+        }
+    }
+    EXPECT_EQ(csv_field("Beyoncé, Jay-Z \xff\x80"), "\"Beyoncé, Jay-Z \xff\x80\"");
+    EXPECT_EQ(csv_field("Beyoncé -- \xff\x80\x2c"), "\"Beyoncé -- \xff\x80,\"");
+    EXPECT_EQ(tsv_field("12345678\t"), "12345678\\t");
 }
 
 TEST(TableWriter, FormatNames) {
