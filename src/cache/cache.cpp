@@ -315,7 +315,7 @@ BuilderHeader read_header(Reader& in, std::size_t snapshots) {
     header.deleted = in.integer<std::uint8_t>() != 0;
     header.stray_lines = in.small(UINT32_MAX);
     if (in.integer<std::uint8_t>()) {
-        const auto snapshot = in.small(snapshots);
+        const auto snapshot = in.small(snapshots == 0 ? 0 : snapshots - 1);
         header.first_stray = {snapshot, in.small(UINT32_MAX)};
     }
     header.last_snapshot = in.small(snapshots);

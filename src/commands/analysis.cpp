@@ -289,10 +289,6 @@ tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& ana
     return builder;
 }
 
-} // namespace
-
-namespace {
-
 /// The builder the cache saved for a playlist, or (when that cannot be parsed, which the
 /// cache's checksums make a bug, not damage) a new one, said so, to build from scratch.
 tables::TableBuilder restore_or_start(const cache::SavedBuilder* saved, const Analysis& analysis,
@@ -376,7 +372,7 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
     std::vector<std::string> errors(pending.size());
     std::atomic<std::size_t> done{0};
     Progress progress(!options.quiet);
-    const unsigned jobs = thread_count(options.jobs, to_build);
+    const unsigned jobs = thread_count(options.jobs, order.size());
     std::vector<std::optional<BlobReader>> readers(jobs);
     run_parallel(order.size(), jobs, [&](unsigned thread, std::size_t item) {
         BuiltPlaylist& playlist = pending[order[item]];
