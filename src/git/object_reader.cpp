@@ -213,7 +213,7 @@ std::optional<PackSet::Location> PackSet::find(const git_oid& id) const {
 }
 
 ObjectReader::ObjectReader(git_repository* repo, std::shared_ptr<const PackSet> packs)
-    : m_repo(repo), m_packs(std::move(packs)) {
+    : m_packs(std::move(packs)) {
     check(git_repository_odb(out(m_odb), repo), "opening object database");
     if (m_packs) {
         m_inflate = libdeflate_alloc_decompressor();

@@ -66,7 +66,7 @@ class PackSet {
     std::vector<std::unique_ptr<Pack>> m_packs;
 };
 
-/// Reads blobs for one thread (libgit2 handles and the delta cache are not shared).
+/// Reads objects for one thread (libgit2 handles and the delta cache are not shared).
 class ObjectReader {
   public:
     /// `packs` may be null: everything is then read by libgit2 (as with --verify-objects).
@@ -95,7 +95,7 @@ class ObjectReader {
     /// "reading <kind> <id>" on failure.
     std::pair<ObjectBytes, git_object_t> read(const git_oid& id, std::string_view kind);
 
-    /// How the blobs read so far were found.
+    /// How the objects read so far were found.
     struct Stats {
         std::size_t from_packs = 0;
         std::size_t from_libgit2 = 0;
@@ -114,7 +114,6 @@ class ObjectReader {
     std::optional<std::pair<ObjectBytes, int>> read_packed(PackSet::Location where, int depth);
     void remember(std::uint64_t key, const ObjectBytes& bytes, int type);
 
-    git_repository* m_repo;
     Odb m_odb;
     std::shared_ptr<const PackSet> m_packs;
     libdeflate_decompressor* m_inflate = nullptr;
