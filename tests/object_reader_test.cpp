@@ -139,6 +139,35 @@ TEST_F(ObjectReaderTest, ReadsOffsetDeltasAsLibgit2Does) {
     expect_same_blobs(m_repo, 0);
 }
 
+TEST_F(ObjectReaderTest, FindsObjectsAlikeBeforeAndAfterHashingTheIndex) {
+    // The first few thousand lookups search the index; later ones use a hash table.
+    git_in(m_repo, "repack -adf -q");
+    const auto packs = packs_of(m_repo);
+    std::vector<git_oid> ids;
+    for (const auto& line : test::lines_of(git_in(m_repo, "rev-list --objects --all"))) {
+        git_oid id;
+        ASSERT_EQ(git_oid_fromstrn(&id, line.data(), GIT_OID_HEXSZ), 0);
+        ids.push_back(id);
+    }
+    ASSERT_GT(ids.size(), 500u);
+    std::vector<std::uint64_t> first;
+    for (const auto& id : ids) {
+        const auto found = packs->find(id);
+        ASSERT_TRUE(found) << hex(id);
+        first.push_back(found->offset);
+    }
+    for (int round = 0; round < 12; ++round) { // well past the switch
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            const auto found = packs->find(ids[i]);
+            ASSERT_TRUE(found) << hex(ids[i]);
+            ASSERT_EQ(found->offset, first[i]) << hex(ids[i]);
+            git_oid absent = ids[i];
+            absent.id[GIT_OID_RAWSZ - 1] ^= 0x01;
+            EXPECT_FALSE(packs->find(absent)) << hex(absent);
+        }
+    }
+}
+
 TEST_F(ObjectReaderTest, ReadsReferenceDeltas) {
     git_in(m_repo, "-c repack.useDeltaBaseOffset=false repack -adf -q");
     // Without offset deltas, pack-objects writes the base's id instead of its offset.
