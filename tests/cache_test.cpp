@@ -210,6 +210,25 @@ TEST(Cache, DailyRunsAppendOnlyNewTexts) {
     }
 }
 
+TEST(Cache, ARestoredRowSeenThroughAnotherSpellingShowsTheLastOne) {
+    // The day after the cache was saved, the track is listed twice, in two spellings: the
+    // table shows the last one, as a run without the cache does.
+    const auto day = [](int n, const std::string& lines) {
+        return fmt::format("commit d{} {}time=2021-01-0{}T10:00:00Z\n"
+                           "put 37i9dQZF1DXcBWIGoYBM5M\n| Name\n|\n{}end\n",
+                           n, n > 1 ? fmt::format("parents=d{} ", n - 1) : "", n, lines);
+    };
+    test::TempDir dir;
+    const auto repo = test::make_scenario_repo(
+        dir, day(1, "| Song -- A -- X\n| Other -- B -- Y\n") +
+                 day(2, "| SONG -- A -- X\n| Song -- A -- X\n| Other -- B -- Y\n") +
+                 day(3, "| Song -- A -- X\n| Other -- B -- Y\n| OTHER -- B -- Y\n") +
+                 day(4, "| OTHER -- B -- Y\n| Song -- A -- X\n"));
+    for (const std::string rev : {"HEAD~3", "HEAD~2", "HEAD~1", "HEAD"}) {
+        expect_same(repo, rev, "spellings");
+    }
+}
+
 TEST(Cache, APoolMostlyOutOfUseIsWrittenAgain) {
     // A title spelt anew leaves its old spelling unused in the pool. With no waste
     // allowed, the next run writes the pool again from scratch, copying the unchanged

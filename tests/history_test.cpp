@@ -3,6 +3,8 @@
 #include "support/reference.hpp"
 #include "support/repo.hpp"
 
+#include <array>
+#include <fstream>
 #include <gtest/gtest.h>
 
 namespace gh::history {
@@ -223,6 +225,58 @@ TEST(HistoryWalk, ShallowCloneStopsAtTheBoundaryAndSaysSo) {
     EXPECT_EQ(history.snapshots.size(), 2u);
     ASSERT_EQ(history.shallow_boundary.size(), 1u);
     EXPECT_EQ(git::hex(history.shallow_boundary[0]), commit_id(repo, "HEAD~1"));
+}
+
+} // namespace
+} // namespace gh::history
+
+namespace gh::history {
+namespace {
+
+/// Writes a tree object with the given raw entries (mode text, name, hex id) and returns
+/// its id: trees git itself would not write, as other tools might have.
+std::string write_raw_tree(const std::filesystem::path& repo,
+                           const std::vector<std::array<std::string, 3>>& entries) {
+    std::string bytes;
+    for (const auto& [mode, name, hex] : entries) {
+        git_oid id;
+        EXPECT_EQ(git_oid_fromstr(&id, hex.c_str()), 0);
+        bytes += mode + " " + name + std::string(1, '\0') +
+                 std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
+    }
+    const auto file = repo / "raw-tree";
+    std::ofstream(file, std::ios::binary) << bytes;
+    std::string id =
+        test::run("git -C " + test::shell_quote(repo.string()) +
+                  " hash-object -w -t tree --literally " + test::shell_quote(file.string()));
+    id.pop_back();
+    return id;
+}
+
+TEST(HistoryWalk, ZeroPaddedModesAreReadAsLibgit2ReadsThem) {
+    // A tree with an eight-digit mode (zero-padded, as some old tools wrote): our parser
+    // leaves it to libgit2, and the file is a playlist like any other.
+    TempDir dir;
+    const auto repo = dir.path() / "repo";
+    test::run("git init -q " + test::shell_quote(repo.string()));
+    const auto git = "git -C " + test::shell_quote(repo.string()) + " ";
+    std::ofstream(repo / "file") << "Padded\n\nA -- B -- C\n";
+    std::string blob = test::run(git + "hash-object -w file");
+    blob.pop_back();
+    const auto plain = write_raw_tree(repo, {{"00100644", k_id, blob}});
+    const auto playlists = write_raw_tree(repo, {{"40000", "plain", plain}});
+    const auto root = write_raw_tree(repo, {{"40000", "playlists", playlists}});
+    std::string commit =
+        test::run(git + "-c user.name=t -c user.email=t@t commit-tree " + root + " -m padded");
+    commit.pop_back();
+    test::run(git + "update-ref refs/heads/main " + commit + " && " + git +
+              "symbolic-ref HEAD refs/heads/main");
+    const History history = walk(repo);
+    ASSERT_EQ(history.snapshots.size(), 1u);
+    ASSERT_TRUE(history.playlists.contains(k_id));
+    ASSERT_EQ(history.playlists.at(k_id).size(), 1u);
+    EXPECT_EQ(git::hex(*history.playlists.at(k_id).front().blob), blob);
+    EXPECT_TRUE(history.skipped.empty());
 }
 
 } // namespace

@@ -276,18 +276,6 @@ std::string_view read_ref(Reader& in, std::string_view pool) {
     return pool.substr(offset, size);
 }
 
-/// A row's title, artists and album joined as the line they were taken from.
-bool is_display_line(std::string_view line, const tables::TrackRow& row) {
-    constexpr std::string_view separator = plain::k_field_separator;
-    return line.size() ==
-               row.title.size() + row.artists.size() + row.album.size() + 2 * separator.size() &&
-           line.starts_with(row.title) && line.substr(row.title.size()).starts_with(separator) &&
-           line.substr(row.title.size() + separator.size()).starts_with(row.artists) &&
-           line.substr(row.title.size() + separator.size() + row.artists.size())
-               .starts_with(separator) &&
-           line.ends_with(row.album);
-}
-
 std::string display_line(const tables::TrackRow& row) {
     std::string line;
     line.reserve(row.title.size() + row.artists.size() + row.album.size() + 8);
@@ -513,6 +501,14 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
             builder.pool_bytes = in.integer<std::uint64_t>();
             builder.bytes = in.bytes(in.integer<std::uint32_t>());
             builder.pool = pool;
+            const auto versions = saved.history.playlists.find(builder.id);
+            if (versions == saved.history.playlists.end() ||
+                builder.versions > versions->second.size() ||
+                builder.first_stray.has_value() != (builder.stray_lines > 0) ||
+                (builder.first_stray &&
+                 builder.first_stray->first >= saved.history.snapshots.size())) {
+                throw std::runtime_error("a saved table that does not fit the saved history");
+            }
             saved.builders.push_back(std::move(builder));
         }
         if (!in.at_end()) {
@@ -580,7 +576,7 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
     std::vector<std::optional<TextRef>> latest(state.latest_lines.size());
     for (std::size_t i = 0; i < latest.size(); ++i) {
         const std::string& line = state.latest_lines[i];
-        if (!is_display_line(line, table.rows[state.latest_rows[i]])) {
+        if (!tables::shows_line(table.rows[state.latest_rows[i]], line)) {
             latest[i] = ref(line, {});
         }
     }

@@ -370,14 +370,15 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
         analysis.cache->start_save(analysis.saved ? &*analysis.saved : nullptr);
     }
     std::vector<std::string> errors(pending.size());
+    std::vector<std::string> cache_errors(pending.size());
     std::atomic<std::size_t> done{0};
     Progress progress(!options.quiet);
     const unsigned jobs = thread_count(options.jobs, order.size());
     std::vector<std::optional<BlobReader>> readers(jobs);
     run_parallel(order.size(), jobs, [&](unsigned thread, std::size_t item) {
         BuiltPlaylist& playlist = pending[order[item]];
+        const cache::SavedBuilder* restored_from = playlist.saved;
         try {
-            const cache::SavedBuilder* restored_from = playlist.saved;
             if (remaining(playlist) > 0) {
                 auto& reader = readers[thread];
                 if (!reader) {
@@ -401,6 +402,12 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
                 playlist.stray_lines = playlist.saved->stray_lines;
                 playlist.first_stray = playlist.saved->first_stray;
             }
+        } catch (const std::exception& error) {
+            errors[order[item]] = error.what();
+            return;
+        }
+        // A table that cannot be saved costs the next run time, not this run its output.
+        try {
             if (analysis.cache) {
                 auto& cache = *analysis.cache;
                 if (!cache.fresh_pool()) {
@@ -415,8 +422,7 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
                 }
             }
         } catch (const std::exception& error) {
-            errors[order[item]] = error.what();
-            return;
+            cache_errors[order[item]] = error.what();
         }
         // Written while it is fresh in this thread's memory, and freed.
         if (built && wanted[order[item]]) {
@@ -434,7 +440,11 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
             by_id.emplace(pending[i].id, &pending[i]);
         }
     }
-    if (analysis.cache && complete && analysis.cache_stale) {
+    const auto cache_error = std::find_if(cache_errors.begin(), cache_errors.end(),
+                                          [](const std::string& error) { return !error.empty(); });
+    if (cache_error != cache_errors.end()) {
+        warn("{}; the cache was not updated", *cache_error);
+    } else if (analysis.cache && complete && analysis.cache_stale) {
         std::vector<const cache::BuilderToSave*> builders;
         for (const auto& builder : to_save) {
             builders.push_back(&*builder);

@@ -16,9 +16,10 @@ namespace {
 constexpr std::size_t k_hash = GIT_OID_RAWSZ;
 constexpr int k_ofs_delta = 6;
 constexpr int k_ref_delta = 7;
-/// Longer chains than git ever writes (its default limit is 50, --depth at most 4095):
-/// deeper means a damaged or hostile pack, left to libgit2.
-constexpr int k_max_depth = 10000;
+/// Chains deeper than this are left to libgit2: git writes at most 50 unless told
+/// otherwise (at most 4095), and each level is a stack frame here (a few hundred bytes,
+/// a few kilobytes with sanitizers), so a damaged or hostile pack cannot exhaust a stack.
+constexpr int k_max_depth = 1000;
 /// Larger objects (or a damaged size) are left to libgit2.
 constexpr std::uint64_t k_max_object_size = std::uint64_t{1} << 32;
 
@@ -156,11 +157,14 @@ struct PackSet::Pack {
         large_offsets = offsets + std::size_t{count} * 4;
         large_count = (idx.size() - fixed - 2 * k_hash) / 8;
 
+        // The index names its pack by the pack's trailing checksum: an index left from
+        // another pack would point at other objects.
         const auto pack = data->bytes();
         const auto* q = reinterpret_cast<const unsigned char*>(pack.data());
         return pack.size() >= 12 + k_hash && std::memcmp(q, "PACK", 4) == 0 &&
                (big_endian_32(q + 4) == 2 || big_endian_32(q + 4) == 3) &&
-               big_endian_32(q + 8) == count;
+               big_endian_32(q + 8) == count &&
+               std::memcmp(p + idx.size() - 2 * k_hash, q + pack.size() - k_hash, k_hash) == 0;
     }
 
     int compare_at(std::uint32_t position, const git_oid& id) const {
@@ -314,7 +318,13 @@ std::pair<ObjectBytes, git_object_t> ObjectReader::read_object(const git_oid& id
     if (!where) {
         return {};
     }
-    auto object = read_packed(*where, 0);
+    std::optional<std::pair<ObjectBytes, int>> object;
+    try {
+        object = read_packed(*where, 0);
+    } catch (const std::bad_alloc&) {
+        // A size a damaged header claims, still within the bounds checked: libgit2 reads
+        // the object (or says what is wrong with it).
+    }
     if (!object) {
         return {}; // libgit2 says what is wrong
     }

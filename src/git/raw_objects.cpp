@@ -20,12 +20,12 @@ std::optional<std::vector<RawEntry>> parse_tree(std::string_view bytes) {
         for (; p != end && *p >= '0' && *p <= '7'; ++p, ++digits) {
             entry.mode = entry.mode * 8 + static_cast<std::uint32_t>(*p - '0');
         }
-        if (digits == 0 || digits > 7 || p == end || *p != ' ') {
-            return std::nullopt;
+        if (digits == 0 || digits > 7 || entry.mode > 0xffff || p == end || *p != ' ') {
+            return std::nullopt; // libgit2 decides (it takes zero-padded modes, say)
         }
         ++p;
         const auto* nul = static_cast<const char*>(std::memchr(p, '\0', end - p));
-        if (!nul || nul == p || end - (nul + 1) < GIT_OID_RAWSZ) {
+        if (!nul || nul == p || nul - p > 0xffff || end - (nul + 1) < GIT_OID_RAWSZ) {
             return std::nullopt;
         }
         entry.name = std::string_view(p, nul - p);

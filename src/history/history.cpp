@@ -42,14 +42,41 @@ struct ParsedTree {
 };
 using SharedTree = std::shared_ptr<const ParsedTree>;
 
-SharedTree read_tree(git::ObjectReader& reader, const git_oid& id) {
+/// A tree that parse_tree does not take (a zero-padded mode, say), as libgit2 reads it;
+/// libgit2's error when it cannot.
+SharedTree tree_from_libgit2(git_repository* repo, const git_oid& id) {
+    const git::Tree tree = git::lookup_tree(repo, id);
+    const std::size_t count = git_tree_entrycount(tree.get());
+    std::size_t size = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        size += std::strlen(git_tree_entry_name(git_tree_entry_byindex(tree.get(), i))) + 1 +
+                GIT_OID_RAWSZ;
+    }
+    auto buffer = std::make_shared_for_overwrite<char[]>(std::max<std::size_t>(size, 1));
+    ParsedTree parsed{git::ObjectBytes(buffer, size), {}};
+    char* at = buffer.get();
+    for (std::size_t i = 0; i < count; ++i) {
+        const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
+        const std::string_view name = git_tree_entry_name(entry);
+        std::memcpy(at, name.data(), name.size());
+        at[name.size()] = '\0';
+        std::memcpy(at + name.size() + 1, git_tree_entry_id(entry)->id, GIT_OID_RAWSZ);
+        parsed.entries.push_back({std::string_view(at, name.size()),
+                                  static_cast<std::uint32_t>(git_tree_entry_filemode_raw(entry)),
+                                  reinterpret_cast<const unsigned char*>(at + name.size() + 1)});
+        at += name.size() + 1 + GIT_OID_RAWSZ;
+    }
+    return std::make_shared<const ParsedTree>(std::move(parsed));
+}
+
+SharedTree read_tree(git::ObjectReader& reader, git_repository* repo, const git_oid& id) {
     auto [bytes, type] = reader.read(id, "tree");
     if (type != GIT_OBJECT_TREE) {
         fail("reading tree {}: the object is a {}, not a tree", id, git_object_type2string(type));
     }
     auto entries = git::parse_tree(bytes.view());
     if (!entries) {
-        fail("reading tree {}: it is not a well-formed tree", id);
+        return tree_from_libgit2(repo, id);
     }
     return std::make_shared<const ParsedTree>(ParsedTree{std::move(bytes), std::move(*entries)});
 }
@@ -127,8 +154,8 @@ class TreeDiffer {
   public:
     /// Uses `repo` itself when `shared` (the calling thread's), or a handle of its own.
     TreeDiffer(git_repository* repo, bool shared, std::shared_ptr<const git::PackSet> packs)
-        : m_repo(shared ? nullptr : open_again(repo)),
-          m_reader(shared ? repo : m_repo.get(), std::move(packs)) {}
+        : m_repo(shared ? nullptr : open_again(repo)), m_use(shared ? repo : m_repo.get()),
+          m_reader(m_use, std::move(packs)) {}
 
     /// Every name whose entry differs from the entry in every parent: a merge that only
     /// brings in a side branch's version adds nothing. The trees are merged in git's own
@@ -181,7 +208,7 @@ class TreeDiffer {
         if (m_trees.size() >= 64) {
             m_trees.clear();
         }
-        SharedTree loaded = read_tree(m_reader, *dir);
+        SharedTree loaded = read_tree(m_reader, m_use, *dir);
         m_trees.emplace(*dir, loaded);
         return loaded;
     }
@@ -198,6 +225,7 @@ class TreeDiffer {
     }
 
     git::Repository m_repo; ///< null when the caller's handle is used
+    git_repository* m_use;
     git::ObjectReader m_reader;
     std::unordered_map<git_oid, SharedTree, git::OidHash, git::OidEqual> m_trees;
 };
@@ -283,7 +311,7 @@ class Walker {
             if (name.empty()) {
                 continue;
             }
-            const SharedTree parent = read_tree(m_reader, tree);
+            const SharedTree parent = read_tree(m_reader, m_repo, tree);
             const auto entry = std::find_if(parent->entries.begin(), parent->entries.end(),
                                             [&](const git::RawEntry& e) { return e.name == name; });
             if (entry == parent->entries.end() || !entry->is_tree()) {

@@ -64,6 +64,24 @@ struct TableBuilder::Seen {
     }
 };
 
+bool shows_line(const TrackRow& row, std::string_view line) {
+    constexpr std::string_view separator = plain::k_field_separator;
+    const std::size_t artists_at = row.title.size() + separator.size();
+    const std::size_t album_at = artists_at + row.artists.size() + separator.size();
+    return line.size() == album_at + row.album.size() && line.starts_with(row.title) &&
+           line.substr(row.title.size()).starts_with(separator) &&
+           line.substr(artists_at).starts_with(row.artists) &&
+           line.substr(artists_at + row.artists.size()).starts_with(separator) &&
+           line.substr(album_at) == row.album;
+}
+
+namespace {
+
+/// What m_display holds for a restored row: shown from a line that is not stored.
+const char k_restored_line = 0;
+
+} // namespace
+
 TableBuilder::TableBuilder(std::string id, plain::KeyMode key_mode) : m_key_mode(key_mode) {
     m_state.table.id = std::move(id);
 }
@@ -71,7 +89,9 @@ TableBuilder::TableBuilder(std::string id, plain::KeyMode key_mode) : m_key_mode
 TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
     TableBuilder builder(state.table.id, key_mode);
     builder.m_state = std::move(state);
-    builder.m_display.assign(builder.m_state.rows.size(), nullptr);
+    // Every row was shown from some line before: a different line with its key, seen
+    // first, makes the row one of several lines, as in the builder that saved it.
+    builder.m_display.assign(builder.m_state.rows.size(), &k_restored_line);
     builder.m_seen_in.assign(builder.m_state.rows.size(), 0);
     builder.m_present_count = static_cast<std::uint32_t>(
         std::count_if(builder.m_state.rows.begin(), builder.m_state.rows.end(),
@@ -215,7 +235,9 @@ void TableBuilder::see_stored(std::uint32_t stored, std::string_view line) {
     const std::uint32_t row = exact.row;
     // The last line with this key, in file order, of the latest version is the one shown.
     if (m_display[row] != exact.text.data()) {
-        m_state.rows[row].several_lines = m_state.rows[row].several_lines || m_display[row];
+        const bool same_line = m_display[row] == &k_restored_line && shows_line(rows[row], line);
+        m_state.rows[row].several_lines =
+            m_state.rows[row].several_lines || (m_display[row] && !same_line);
         m_display[row] = exact.text.data();
         const plain::TrackLine fields = plain::split_track_line(line, 0);
         rows[row].title = fields.title;

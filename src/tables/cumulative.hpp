@@ -27,6 +27,10 @@ struct TrackRow {
     std::int64_t days_present = 0;
 };
 
+/// True when `line` is the track line `row`'s title, artists and album were taken from
+/// (they are its fields, joined by the separator).
+bool shows_line(const TrackRow& row, std::string_view line);
+
 /// The cumulative table of one playlist, rows sorted by key (byte order).
 struct PlaylistTable {
     std::string id;
