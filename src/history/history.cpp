@@ -172,6 +172,16 @@ class TreeDiffer {
         std::size_t own_cursor = 0;
         while (true) {
             const git::RawEntry* first = entry_at(own, own_cursor);
+            // The common case first: one parent, and the same entry in both (a playlist
+            // this commit did not change).
+            if (first && parents.size() == 1) {
+                const git::RawEntry* theirs = entry_at(parents[0], cursor[0]);
+                if (theirs && theirs->name == first->name && same_entry(theirs, first)) {
+                    ++own_cursor;
+                    ++cursor[0];
+                    continue;
+                }
+            }
             for (std::size_t p = 0; p < parents.size(); ++p) {
                 const git::RawEntry* entry = entry_at(parents[p], cursor[p]);
                 if (entry && (!first || git::compare_entries(*entry, *first) < 0)) {
