@@ -494,14 +494,26 @@ class Walker {
                 {node.id, fmt::format("{}/{}", m_dir, name), entry_kind(mode)});
         }
         const bool file = change.id && is_regular_file(mode);
-        auto found = history.playlists.find(name);
-        const bool present = found != history.playlists.end() && found->second.back().blob;
+        if (m_versions.size() != history.playlists.size()) { // first use, or continuing
+            m_versions.clear();
+            for (auto& [id, versions] : history.playlists) {
+                m_versions.emplace(id, &versions);
+            }
+        }
+        const auto found = m_versions.find(name);
+        const bool present = found != m_versions.end() && found->second->back().blob;
         if (!file && !present) {
             return; // a non-file appeared or changed where there was no file
         }
-        auto& versions =
-            found != history.playlists.end() ? found->second : history.playlists[std::string(name)];
-        versions.push_back({snapshot, file ? change.id : std::nullopt});
+        std::vector<Version>* versions = nullptr;
+        if (found != m_versions.end()) {
+            versions = found->second;
+        } else {
+            const auto added = history.playlists.emplace(std::string(name), std::vector<Version>());
+            versions = &added.first->second;
+            m_versions.emplace(added.first->first, versions);
+        }
+        versions->push_back({snapshot, file ? change.id : std::nullopt});
     }
 
     git_repository* m_repo;
@@ -517,6 +529,8 @@ class Walker {
     std::optional<git_oid> m_boundary;
     bool m_boundary_reached = false;
     std::unordered_set<git_oid, git::OidHash, git::OidEqual> m_known;
+    /// The versions of each file of History::playlists (whose nodes never move), by name.
+    std::unordered_map<std::string_view, std::vector<Version>*> m_versions;
 };
 
 } // namespace
