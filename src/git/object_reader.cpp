@@ -185,27 +185,38 @@ struct PackSet::Pack {
         table.assign(size, 0);
         for (std::uint32_t position = 0; position < count; ++position) {
             std::size_t slot = hash_of(hashes + std::size_t{position} * k_hash) & (size - 1);
-            while (table[slot] != 0) {
+            for (std::size_t probes = 0; table[slot] != 0; ++probes) {
+                if (probes == 64) { // ids that are not random: a damaged or made-up index
+                    table.clear();
+                    return;
+                }
                 slot = (slot + 1) & (size - 1);
             }
             table[slot] = position + 1;
         }
     }
 
+    std::optional<std::uint32_t> probe(const git_oid& id) const {
+        const std::size_t mask = table.size() - 1;
+        for (std::size_t slot = hash_of(id.id) & mask;; slot = (slot + 1) & mask) {
+            if (table[slot] == 0) {
+                return std::nullopt;
+            }
+            if (compare_at(table[slot] - 1, id) == 0) {
+                return table[slot] - 1;
+            }
+        }
+    }
+
     std::optional<std::uint32_t> position_of(const git_oid& id) const {
         if (searches.load(std::memory_order_relaxed) >= k_searches_before_hashing) {
             std::call_once(hashed, [this] { build_table(); });
-            const std::size_t mask = table.size() - 1;
-            for (std::size_t slot = hash_of(id.id) & mask;; slot = (slot + 1) & mask) {
-                if (table[slot] == 0) {
-                    return std::nullopt;
-                }
-                if (compare_at(table[slot] - 1, id) == 0) {
-                    return table[slot] - 1;
-                }
+            if (!table.empty()) {
+                return probe(id);
             }
+        } else {
+            searches.fetch_add(1, std::memory_order_relaxed);
         }
-        searches.fetch_add(1, std::memory_order_relaxed);
         const unsigned first = id.id[0];
         std::uint32_t low = first == 0 ? 0 : big_endian_32(fanout + 4 * (first - 1));
         std::uint32_t high = big_endian_32(fanout + 4 * first);
