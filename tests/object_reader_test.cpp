@@ -85,6 +85,21 @@ DeltaCounts delta_counts(const std::filesystem::path& repo) {
     return counts;
 }
 
+/// Writes every pack's index again with `index-pack OPTIONS` and returns the indexes.
+std::vector<std::filesystem::path> reindex(const std::filesystem::path& repo,
+                                           const std::string& options) {
+    std::vector<std::filesystem::path> indexes;
+    for (const auto& entry : std::filesystem::directory_iterator(repo / ".git/objects/pack")) {
+        if (entry.path().extension() == ".pack") {
+            indexes.push_back(std::filesystem::path(entry.path()).replace_extension(".idx"));
+            std::filesystem::remove(indexes.back());
+            test::run("git -C " + test::shell_quote(repo.string()) + " index-pack " + options +
+                      " " + test::shell_quote(entry.path().string()));
+        }
+    }
+    return indexes;
+}
+
 /// Reads every blob through the pack reader, in three orders (sorted, reversed, shuffled),
 /// and compares each with libgit2's bytes. `unpacked` blobs are expected outside the packs.
 void expect_same_blobs(const std::filesystem::path& repo_path, std::size_t unpacked) {
@@ -237,34 +252,19 @@ TEST_F(ObjectReaderTest, ReadsLargeOffsets) {
     git_in(m_repo, "repack -adf -q");
     // Rewrite the index so that every object past offset 256 is found through the
     // 64-bit offset table, as in packs larger than 2 GiB.
-    for (const auto& entry : std::filesystem::directory_iterator(m_repo / ".git/objects/pack")) {
-        if (entry.path().extension() == ".pack") {
-            const auto idx = std::filesystem::path(entry.path()).replace_extension(".idx");
-            std::filesystem::remove(idx);
-            test::run("git -C " + test::shell_quote(m_repo.string()) +
-                      " index-pack --index-version=2,0x100 " +
-                      test::shell_quote(entry.path().string()));
-            // 8 bytes of header, 1024 of fan-out, 28 per object, 8 per large offset and
-            // two checksums: nearly every object has a large offset.
-            const auto objects =
-                std::stoul(git_in(m_repo, "count-objects -v | sed -n 's/^in-pack: //p'"));
-            const auto large = (std::filesystem::file_size(idx) - 8 - 1024 - objects * 28 - 40) / 8;
-            EXPECT_GT(large, objects - 5);
-        }
-    }
+    const auto indexes = reindex(m_repo, "--index-version=2,0x100");
+    ASSERT_EQ(indexes.size(), 1u);
+    // 8 bytes of header, 1024 of fan-out, 28 per object, 8 per large offset and two
+    // checksums: nearly every object has a large offset.
+    const auto objects = std::stoul(git_in(m_repo, "count-objects -v | sed -n 's/^in-pack: //p'"));
+    const auto large = (std::filesystem::file_size(indexes[0]) - 8 - 1024 - objects * 28 - 40) / 8;
+    EXPECT_GT(large, objects - 5);
     expect_same_blobs(m_repo, 0);
 }
 
 TEST_F(ObjectReaderTest, LeavesVersionOneIndexesToLibgit2) {
     git_in(m_repo, "repack -adf -q");
-    for (const auto& entry : std::filesystem::directory_iterator(m_repo / ".git/objects/pack")) {
-        if (entry.path().extension() == ".pack") {
-            const auto idx = std::filesystem::path(entry.path()).replace_extension(".idx");
-            std::filesystem::remove(idx);
-            test::run("git -C " + test::shell_quote(m_repo.string()) +
-                      " index-pack --index-version=1 " + test::shell_quote(entry.path().string()));
-        }
-    }
+    ASSERT_EQ(reindex(m_repo, "--index-version=1").size(), 1u);
     EXPECT_EQ(packs_of(m_repo)->size(), 0u);
     expect_same_blobs(m_repo, blobs_of(m_repo).size());
 }

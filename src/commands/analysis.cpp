@@ -237,7 +237,7 @@ namespace {
 class BlobReader {
   public:
     BlobReader(git_repository* repo, std::shared_ptr<const git::PackSet> packs)
-        : m_repo(open_again(repo)), m_objects(m_repo.get(), std::move(packs)) {}
+        : m_repo(git::reopen(repo)), m_objects(m_repo.get(), std::move(packs)) {}
 
     git::ObjectBytes read(const git_oid& id, const history::History& history,
                           std::string_view playlist, std::uint32_t snapshot) {
@@ -246,13 +246,6 @@ class BlobReader {
     }
 
   private:
-    static git::Repository open_again(git_repository* repo) {
-        git::Repository again;
-        git::check(git_repository_open(git::out(again), git_repository_path(repo)),
-                   "opening repository {}", git_repository_path(repo));
-        return again;
-    }
-
     git::Repository m_repo;
     git::ObjectReader m_objects;
 };

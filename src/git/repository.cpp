@@ -18,6 +18,13 @@ Repository open_repository(const std::filesystem::path& path) {
     return repo;
 }
 
+Repository reopen(git_repository* repo) {
+    Repository again;
+    check(git_repository_open(out(again), git_repository_path(repo)), "opening repository {}",
+          git_repository_path(repo));
+    return again;
+}
+
 Commit resolve_commit(git_repository* repo, std::string_view rev) {
     Object object;
     const std::string spec(rev);

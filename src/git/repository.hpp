@@ -13,6 +13,10 @@ namespace gh::git {
 /// `path` is empty (searching upward, as git does).
 Repository open_repository(const std::filesystem::path& path);
 
+/// Another handle on the same repository, for another thread (libgit2 handles are not
+/// shared between threads).
+Repository reopen(git_repository* repo);
+
 /// Resolves a revision (`HEAD`, a branch, a commit id, `main~3`) to a commit.
 Commit resolve_commit(git_repository* repo, std::string_view rev);
 

@@ -140,21 +140,13 @@ struct ChangedEntry {
     git_filemode_t mode{};
 };
 
-/// Opens another handle on `repo`: libgit2 handles are not shared between threads.
-git::Repository open_again(git_repository* repo) {
-    git::Repository again;
-    git::check(git_repository_open(git::out(again), git_repository_path(repo)),
-               "opening repository {}", git_repository_path(repo));
-    return again;
-}
-
 /// Compares a commit's directory with its followed parents' directories, keeping the
 /// trees it loaded for the next comparison. Each thread has its own.
 class TreeDiffer {
   public:
     /// Uses `repo` itself when `shared` (the calling thread's), or a handle of its own.
     TreeDiffer(git_repository* repo, bool shared, std::shared_ptr<const git::PackSet> packs)
-        : m_repo(shared ? nullptr : open_again(repo)), m_use(shared ? repo : m_repo.get()),
+        : m_repo(shared ? nullptr : git::reopen(repo)), m_use(shared ? repo : m_repo.get()),
           m_reader(m_use, std::move(packs)) {}
 
     /// Every name whose entry differs from the entry in every parent: a merge that only
