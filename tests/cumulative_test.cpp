@@ -114,7 +114,7 @@ TEST(CumulativeTable, RowsAreSortedByKeyBytes) {
         table_of({{0, file("b -- x -- y\nÄ -- x -- y\nA -- x -- y\n_ -- x -- y")}}, 0);
     std::vector<std::string> keys;
     for (const auto& r : table.rows) {
-        keys.push_back(r.key);
+        keys.emplace_back(r.key);
     }
     EXPECT_EQ(keys, (std::vector<std::string>{"_ -- x -- y", "a -- x -- y", "b -- x -- y",
                                               "ä -- x -- y"}));
@@ -197,7 +197,7 @@ TEST(CumulativeTable, ObserverReportsEachVersionsChanges) {
         changes.push_back(change);
         std::vector<std::string> keys;
         for (const auto row : change.started) {
-            keys.push_back(observed.state().table.rows[row].key);
+            keys.emplace_back(observed.state().table.rows[row].key);
         }
         started_keys.push_back(keys);
     });

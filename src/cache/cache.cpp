@@ -43,6 +43,14 @@ class Checksum {
     XXH3_state_t m_state;
 };
 
+} // namespace
+
+struct PoolChecksum {
+    Checksum sum;
+};
+
+namespace {
+
 std::uint64_t checksum(std::string_view bytes) {
     return XXH3_64bits(bytes.data(), bytes.size());
 }
@@ -276,14 +284,6 @@ std::string_view read_ref(Reader& in, std::string_view pool) {
     return pool.substr(offset, size);
 }
 
-std::string display_line(const tables::TrackRow& row) {
-    std::string line;
-    line.reserve(row.title.size() + row.artists.size() + row.album.size() + 8);
-    line.append(row.title).append(plain::k_field_separator).append(row.artists);
-    line.append(plain::k_field_separator).append(row.album);
-    return line;
-}
-
 /// The builder's fields before its rows.
 struct BuilderHeader {
     std::string_view id, name, description;
@@ -308,25 +308,6 @@ BuilderHeader read_header(Reader& in, std::size_t snapshots) {
     }
     header.last_snapshot = in.small(snapshots);
     return header;
-}
-
-/// The pool texts (key, title, artists, album) of every row of a saved builder, in its
-/// order, which is the order of the rows of a builder restored from it.
-std::vector<std::array<std::string_view, 4>> saved_row_texts(const SavedBuilder& saved) {
-    Reader in(saved.bytes);
-    read_header(in, UINT32_MAX);
-    const auto rows = in.varint_count(4 * 2 + 7);
-    std::vector<std::array<std::string_view, 4>> texts(rows);
-    for (auto& row : texts) {
-        for (auto& text : row) {
-            text = read_ref(in, saved.pool);
-        }
-        for (int field = 0; field < 6; ++field) {
-            in.varint();
-        }
-        in.integer<std::uint8_t>();
-    }
-    return texts;
 }
 
 tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std::string_view pool) {
@@ -384,8 +365,12 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
             throw std::runtime_error("a line of a row that does not exist");
         }
         state.latest_rows[i] = static_cast<std::uint32_t>(entry >> 1);
+        const auto& row = table.rows[entry >> 1];
+        constexpr std::string_view separator = plain::k_field_separator;
         state.latest_lines[i] =
-            entry & 1 ? std::string(read_ref(in, pool)) : display_line(table.rows[entry >> 1]);
+            entry & 1
+                ? read_ref(in, pool)
+                : table.texts->join({row.title, separator, row.artists, separator, row.album});
     }
     return state;
 }
@@ -408,6 +393,7 @@ std::int64_t modification_time(const std::filesystem::path& path, std::uintmax_t
 tables::TableBuilder::State parse_builder(const SavedBuilder& saved, std::size_t snapshots) {
     Reader in(saved.bytes);
     auto state = read_builder(in, snapshots, saved.pool);
+    state.table.texts->keep(saved.pool_owner); // the rows' texts are views into the pool
     if (!in.at_end() || state.table.id != saved.id || state.table.versions != saved.versions) {
         throw std::runtime_error(fmt::format("the saved table of {} is damaged", saved.id));
     }
@@ -480,8 +466,13 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
         saved.pool_size = in.integer<std::uint64_t>();
         const auto pool_checksum = in.integer<std::uint64_t>();
         saved.pool_file = MappedFile::open(m_pool_path);
+        auto pool_sum = std::make_shared<PoolChecksum>();
+        if (saved.pool_file && saved.pool_file->bytes().size() >= saved.pool_size) {
+            pool_sum->sum.update(saved.pool_file->bytes().substr(0, saved.pool_size));
+        }
+        saved.pool_checksum = pool_sum;
         if (!saved.pool_file || saved.pool_file->bytes().size() < saved.pool_size ||
-            checksum(saved.pool_file->bytes().substr(0, saved.pool_size)) != pool_checksum) {
+            pool_sum->sum.finish() != pool_checksum) {
             throw std::runtime_error(
                 fmt::format("its string pool {} is missing or damaged", m_pool_path.string()));
         }
@@ -501,6 +492,7 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
             builder.pool_bytes = in.integer<std::uint64_t>();
             builder.bytes = in.bytes(in.integer<std::uint32_t>());
             builder.pool = pool;
+            builder.pool_owner = saved.pool_file;
             const auto versions = saved.history.playlists.find(builder.id);
             if (versions == saved.history.playlists.end() ||
                 builder.versions > versions->second.size() ||
@@ -543,18 +535,20 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
     const auto& state = built.state();
     const auto& table = state.table;
     const auto& order = built.key_order();
-    header = {table.id, table.versions, table.stray_lines, table.first_stray, 0, {}, {}};
+    header = {table.id, table.versions, table.stray_lines, table.first_stray, 0, {}, {}, {}};
 
-    // Where each row's texts are: still in the pool where the saved builder had them
-    // (rows keep their index when restored), or new, after the pool's end.
-    const auto old_texts = restored_from ? saved_row_texts(*restored_from)
-                                         : std::vector<std::array<std::string_view, 4>>();
+    // Where each text is: still in the pool, when the builder was restored from it and
+    // the text is one of the pool's (a restored row's texts are views into it), or new,
+    // after the pool's end.
     const std::string_view pool = restored_from ? restored_from->pool : std::string_view();
+    const auto pool_begin = reinterpret_cast<std::uintptr_t>(pool.data());
+    const auto pool_end = pool_begin + pool.size();
     constexpr std::uint64_t k_new = std::uint64_t{1} << 63; // a ref into new_texts
-    const auto ref = [&](std::string_view text, std::string_view old) {
+    const auto ref = [&](std::string_view text) {
         header.pool_bytes += text.size();
-        if (old.data() != nullptr && old == text) {
-            return TextRef{static_cast<std::uint64_t>(old.data() - pool.data()), text.size()};
+        const auto at = reinterpret_cast<std::uintptr_t>(text.data());
+        if (!pool.empty() && at >= pool_begin && at <= pool_end && text.size() <= pool_end - at) {
+            return TextRef{at - pool_begin, text.size()};
         }
         const TextRef added{k_new | new_texts.size(), text.size()};
         new_texts += text;
@@ -563,11 +557,7 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
     std::vector<std::array<TextRef, 4>> refs(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
         const auto& row = table.rows[order[i]];
-        const auto* old = order[i] < old_texts.size() ? &old_texts[order[i]] : nullptr;
-        refs[i] = {ref(row.key, old ? (*old)[0] : std::string_view()),
-                   ref(row.title, old ? (*old)[1] : std::string_view()),
-                   ref(row.artists, old ? (*old)[2] : std::string_view()),
-                   ref(row.album, old ? (*old)[3] : std::string_view())};
+        refs[i] = {ref(row.key), ref(row.title), ref(row.artists), ref(row.album)};
     }
     std::vector<std::uint32_t> position(order.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) {
@@ -575,9 +565,9 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
     }
     std::vector<std::optional<TextRef>> latest(state.latest_lines.size());
     for (std::size_t i = 0; i < latest.size(); ++i) {
-        const std::string& line = state.latest_lines[i];
+        const std::string_view line = state.latest_lines[i];
         if (!tables::shows_line(table.rows[state.latest_rows[i]], line)) {
-            latest[i] = ref(line, {});
+            latest[i] = ref(line);
         }
     }
     new_texts_at = new_texts.empty() ? 0 : cache.reserve_texts(new_texts.size());
@@ -656,7 +646,12 @@ void Cache::save(const history::History& history, const std::vector<const Builde
         }
         pool.commit();
     } else {
-        pool_sum.update(saved->pool_file->bytes().substr(0, m_pool_start));
+        // The checksum goes on from the one loaded: the old bytes are not read again.
+        if (saved->pool_checksum && saved->pool_size == m_pool_start) {
+            pool_sum = saved->pool_checksum->sum;
+        } else {
+            pool_sum.update(saved->pool_file->bytes().substr(0, m_pool_start));
+        }
         const int fd = ::open(m_pool_path.c_str(), O_WRONLY | O_CLOEXEC);
         if (fd < 0) {
             fail("cannot write {}: {}", m_pool_path.string(), std::strerror(errno));

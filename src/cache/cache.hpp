@@ -40,7 +40,12 @@ struct SavedBuilder {
     std::uint64_t pool_bytes = 0; ///< how much of the pool its texts take
     std::string_view bytes;       ///< into Saved::file
     std::string_view pool;        ///< the whole pool, into Saved::pool_file
+    std::shared_ptr<const void> pool_owner; ///< keeps `pool` mapped for restored tables
 };
+
+/// The checksum of the pool's bytes as loaded, kept running so that a save that appends
+/// to the pool does not read the whole pool again.
+struct PoolChecksum;
 
 /// What one run leaves for the next: the walked history and every playlist's builder.
 struct Saved {
@@ -48,6 +53,7 @@ struct Saved {
     std::shared_ptr<const MappedFile> file;
     std::shared_ptr<const MappedFile> pool_file;
     std::uint64_t pool_size = 0; ///< the pool bytes the saved state uses and checked
+    std::shared_ptr<const PoolChecksum> pool_checksum;
     std::vector<SavedBuilder> builders;
 };
 
@@ -63,7 +69,7 @@ struct BuilderToSave {
     std::uint64_t new_texts_at = 0;
 
     /// Serializes `built`. `restored_from` is the saved builder it was restored from, if
-    /// any: rows it had keep their texts where they are in the pool.
+    /// any: texts the builder still takes from the pool stay where they are in it.
     BuilderToSave(const tables::TableBuilder& built, const SavedBuilder* restored_from,
                   Cache& cache);
     explicit BuilderToSave(const SavedBuilder& saved) : header(saved) {}

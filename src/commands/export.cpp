@@ -29,23 +29,23 @@ ExitCode run_export(const std::vector<std::string>& args) {
     std::vector<writers::PlaylistExport> exports(analysis.selected.size());
     // Per playlist: the membership each present row is in.
     std::vector<std::unordered_map<std::uint32_t, std::size_t>> open(exports.size());
-    auto builders =
-        follow_playlists(analysis, history,
-                         [&](std::size_t i, const tables::TableBuilder& builder,
-                             const tables::TableBuilder::Change& change) {
-                             auto& out = exports[i];
-                             out.snapshots.push_back({change.snapshot, change.track_lines,
-                                                      change.size, change.deleted});
-                             for (const auto row : change.ended) {
-                                 out.memberships[open[i].at(row)].end = change.snapshot;
-                                 open[i].erase(row);
-                             }
-                             for (const auto row : change.started) {
-                                 open[i][row] = out.memberships.size();
-                                 out.memberships.push_back({builder.state().table.rows[row].key,
-                                                            change.snapshot, std::nullopt});
-                             }
-                         });
+    auto builders = follow_playlists(
+        analysis, history,
+        [&](std::size_t i, const tables::TableBuilder& builder,
+            const tables::TableBuilder::Change& change) {
+            auto& out = exports[i];
+            out.snapshots.push_back(
+                {change.snapshot, change.track_lines, change.size, change.deleted});
+            for (const auto row : change.ended) {
+                out.memberships[open[i].at(row)].end = change.snapshot;
+                open[i].erase(row);
+            }
+            for (const auto row : change.started) {
+                open[i][row] = out.memberships.size();
+                out.memberships.push_back({std::string(builder.state().table.rows[row].key),
+                                           change.snapshot, std::nullopt});
+            }
+        });
     timer.lap("build");
     for (std::size_t i = 0; i < exports.size(); ++i) {
         exports[i].table = std::move(builders[i]).release_table(analysis.calendar.tip_day);

@@ -36,7 +36,7 @@ struct Block {
 
 Track track_of(const tables::TableBuilder& builder, std::uint32_t row) {
     const auto& r = builder.state().table.rows[row];
-    return {r.title, r.artists, r.album,
+    return {std::string(r.title), std::string(r.artists), std::string(r.album),
             fmt::format("{} -- {} -- {}", r.title, r.artists, r.album)};
 }
 

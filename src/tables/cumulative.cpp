@@ -47,8 +47,8 @@ struct TableBuilder::Seen {
     }
     void header(std::string_view line) { header_lines.push_back(line); }
     void track(std::string_view line, std::uint32_t) {
-        if (const auto matched = std::exchange(builder.m_matched_row, std::nullopt)) {
-            builder.see_known(*matched, line);
+        if (const auto matched = std::exchange(builder.m_matched, std::nullopt)) {
+            builder.see_known(builder.m_previous[*matched], line);
             return;
         }
         ++builder.m_change.track_lines;
@@ -93,6 +93,19 @@ TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
     // first, makes the row one of several lines, as in the builder that saved it.
     builder.m_display.assign(builder.m_state.rows.size(), &k_restored_line);
     builder.m_seen_in.assign(builder.m_state.rows.size(), 0);
+    // Keys are found by bisection in the rows said to be in key order: make sure they are.
+    auto& table_rows = builder.m_state.table.rows;
+    auto& sorted = builder.m_state.sorted_rows;
+    sorted = std::min<std::uint32_t>(sorted, static_cast<std::uint32_t>(table_rows.size()));
+    for (std::uint32_t row = 1; row < sorted; ++row) {
+        if (!(table_rows[row - 1].key < table_rows[row].key)) {
+            sorted = 0;
+            break;
+        }
+    }
+    for (std::uint32_t row = sorted; row < table_rows.size(); ++row) {
+        builder.m_keys.insert(hash_text(table_rows[row].key), row);
+    }
     builder.m_present_count = static_cast<std::uint32_t>(
         std::count_if(builder.m_state.rows.begin(), builder.m_state.rows.end(),
                       [](const RowState& row) { return row.present; }));
@@ -107,21 +120,19 @@ TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
         return builder;
     }
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        builder.m_previous.push_back({lines[i], rows[i]});
+        builder.m_previous.push_back({lines[i], rows[i], 0, lines[i]});
     }
     return builder;
 }
 
 void TableBuilder::detach() {
     m_previous_bytes = {};
-    // The strings stay where they are while the builder lives (the vector is not resized
-    // again), so the views into them stay valid across moves of the builder.
     m_state.latest_lines.assign(m_previous.size(), {});
     m_state.latest_rows.assign(m_previous.size(), 0);
     for (std::size_t i = 0; i < m_previous.size(); ++i) {
-        m_state.latest_lines[i] = m_previous[i].text;
+        m_previous[i].text = m_previous[i].kept;
+        m_state.latest_lines[i] = m_previous[i].kept;
         m_state.latest_rows[i] = m_previous[i].row;
-        m_previous[i].text = m_state.latest_lines[i];
     }
 }
 
@@ -133,7 +144,7 @@ bool TableBuilder::match_previous(std::string_view line) {
                 m_unmatched.push_back(m_previous[skipped].row);
             }
             m_cursor = at + 1;
-            m_matched_row = m_previous[at].row;
+            m_matched = at;
             return true;
         }
     }
@@ -179,7 +190,7 @@ std::size_t TableBuilder::match_run(std::string_view rest, std::uint32_t& number
         if (newline >= same || start[newline] != '\n') {
             break;
         }
-        see_known(known.row, rest.substr(taken, known.text.size()));
+        see_known(known, rest.substr(taken, known.text.size()));
         ++m_cursor;
         ++number;
         taken = newline + 1;
@@ -187,12 +198,12 @@ std::size_t TableBuilder::match_run(std::string_view rest, std::uint32_t& number
     return taken;
 }
 
-void TableBuilder::see_known(std::uint32_t row, std::string_view line) {
+void TableBuilder::see_known(const KnownLine& known, std::string_view line) {
     ++m_change.track_lines;
-    if (m_state.rows[row].several_lines) {
+    if (m_state.rows[known.row].several_lines) {
         see_changed(line); // its title may come from this line now
     } else {
-        see(row, line);
+        see(known.row, line, known.kept);
     }
 }
 
@@ -204,19 +215,26 @@ std::optional<std::uint32_t> TableBuilder::find_stored(std::string_view line,
 std::uint32_t TableBuilder::add_stored(std::string_view line, std::uint64_t hash) {
     auto& rows = m_state.table.rows;
     const auto key_text = [&](std::uint32_t row) -> std::string_view { return rows[row].key; };
-    if (m_keys.size() != rows.size()) { // first use, or restored from a saved state
-        m_keys.clear();
-        for (std::uint32_t row = 0; row < rows.size(); ++row) {
-            m_keys.insert(hash_text(rows[row].key), row);
-        }
-    }
+    // Rows restored in key order are found by bisection, so that a restored builder, which
+    // a daily run changes by a few lines, never indexes all its keys; the index holds the
+    // rows added after them.
+    const std::uint32_t sorted = m_state.sorted_rows;
     std::string key = plain::track_key(line, m_key_mode);
     const std::uint64_t key_hash = hash_text(key);
-    auto row = m_keys.find(key, key_hash, key_text);
+    std::optional<std::uint32_t> row;
+    const auto sorted_end = rows.begin() + sorted;
+    const auto at =
+        std::lower_bound(rows.begin(), sorted_end, key,
+                         [](const TrackRow& a, const std::string& b) { return a.key < b; });
+    if (at != sorted_end && at->key == key) {
+        row = static_cast<std::uint32_t>(at - rows.begin());
+    } else {
+        row = m_keys.find(key, key_hash, key_text);
+    }
     if (!row) {
         row = static_cast<std::uint32_t>(rows.size());
         TrackRow added;
-        added.key = std::move(key);
+        added.key = m_state.table.texts->copy(key);
         rows.push_back(std::move(added));
         m_state.rows.push_back({});
         m_display.push_back(nullptr);
@@ -224,7 +242,7 @@ std::uint32_t TableBuilder::add_stored(std::string_view line, std::uint64_t hash
         m_keys.insert(key_hash, *row);
     }
     const auto stored = static_cast<std::uint32_t>(m_stored.size());
-    m_stored.push_back({m_arena.copy(line), *row});
+    m_stored.push_back({m_state.table.texts->copy(line), *row});
     m_lines.insert(hash, stored);
     return stored;
 }
@@ -239,12 +257,18 @@ void TableBuilder::see_stored(std::uint32_t stored, std::string_view line) {
         m_state.rows[row].several_lines =
             m_state.rows[row].several_lines || (m_display[row] && !same_line);
         m_display[row] = exact.text.data();
-        const plain::TrackLine fields = plain::split_track_line(line, 0);
-        rows[row].title = fields.title;
-        rows[row].artists = fields.artists;
-        rows[row].album = fields.album;
+        // Fields that stay the same keep their text (a restored one stays in the cache's pool).
+        const plain::TrackLine fields = plain::split_track_line(exact.text, 0);
+        const auto take = [](std::string_view& text, std::string_view field) {
+            if (text != field) {
+                text = field;
+            }
+        };
+        take(rows[row].title, fields.title);
+        take(rows[row].artists, fields.artists);
+        take(rows[row].album, fields.album);
     }
-    see(row, line);
+    see(row, line, exact.text);
 }
 
 void TableBuilder::see_changed(std::string_view line) {
@@ -253,7 +277,7 @@ void TableBuilder::see_changed(std::string_view line) {
     see_stored(stored ? *stored : add_stored(line, hash), line);
 }
 
-void TableBuilder::see(std::uint32_t row_index, std::string_view line) {
+void TableBuilder::see(std::uint32_t row_index, std::string_view line, std::string_view kept) {
     if (m_seen_in[row_index] != m_state.table.versions) {
         m_seen_in[row_index] = m_state.table.versions;
         RowState& state = m_state.rows[row_index];
@@ -273,7 +297,7 @@ void TableBuilder::see(std::uint32_t row_index, std::string_view line) {
             }
         }
     }
-    m_current.push_back({line, row_index});
+    m_current.push_back({line, row_index, 0, kept});
 }
 
 void TableBuilder::remove_unseen(std::int32_t day) {

@@ -14,12 +14,13 @@
 
 namespace gh::tables {
 
-/// A track key's life in one playlist: one row of the cumulative table.
+/// A track key's life in one playlist: one row of the cumulative table. Its texts are
+/// held by the table's `texts`.
 struct TrackRow {
-    std::string key;
-    std::string title; ///< title, artists and album as in the latest version that had it
-    std::string artists;
-    std::string album;
+    std::string_view key;
+    std::string_view title; ///< title, artists and album as in the latest version that had it
+    std::string_view artists;
+    std::string_view album;
     std::uint32_t added = 0;              ///< snapshot index of the first version containing it
     std::uint32_t last_seen = 0;          ///< snapshot index of the last version containing it
     std::optional<std::uint32_t> removed; ///< first version after its last appearance
@@ -43,6 +44,9 @@ struct PlaylistTable {
     std::uint32_t stray_lines = 0;
     /// The first (snapshot, line) at which such a line was seen, for messages.
     std::optional<std::pair<std::uint32_t, std::uint32_t>> first_stray;
+    /// Where the rows' texts are (shared by copies of the table, so that a copy of a
+    /// builder's table outlives the builder): a table's rows are views, not copies.
+    std::shared_ptr<TextArena> texts = std::make_shared<TextArena>();
 };
 
 /// Day numbers (days since 1970-01-01 in the chosen time zone) of every snapshot and of
@@ -99,7 +103,7 @@ class TableBuilder {
         PlaylistTable table;
         std::vector<RowState> rows;
         std::uint32_t last_snapshot = 0;
-        std::vector<std::string> latest_lines;
+        std::vector<std::string_view> latest_lines; ///< in table.texts
         std::vector<std::uint32_t> latest_rows;
         /// The first rows are in key order (a saved state keeps them so): only rows added
         /// since need sorting when the table is read.
@@ -142,32 +146,33 @@ class TableBuilder {
         std::string_view text;
         std::uint32_t row;
         std::uint32_t run_end = 0;
+        /// The same line in the table's texts, which outlive the version's bytes.
+        std::string_view kept;
     };
 
     bool match_previous(std::string_view line);
     std::size_t match_run(std::string_view rest, std::uint32_t& number);
-    void see_known(std::uint32_t row, std::string_view line);
+    void see_known(const KnownLine& known, std::string_view line);
     void see_changed(std::string_view line);
     std::optional<std::uint32_t> find_stored(std::string_view line, std::uint64_t hash) const;
     std::uint32_t add_stored(std::string_view line, std::uint64_t hash);
     void see_stored(std::uint32_t stored, std::string_view line);
-    void see(std::uint32_t row, std::string_view line);
+    void see(std::uint32_t row, std::string_view line, std::string_view kept);
     void remove_unseen(std::int32_t day);
     static PlaylistTable finish(PlaylistTable table, const State& state, std::int32_t tip_day,
                                 const std::vector<std::uint32_t>& order);
 
     State m_state;
     plain::KeyMode m_key_mode;
-    /// Every distinct line seen (copied into the arena) with its row, indexed by text,
+    /// Every distinct line seen (copied into the table's texts) with its row, indexed by text,
     /// for lines that differ from the previous version's.
     struct StoredLine {
         std::string_view text;
         std::uint32_t row;
     };
-    TextArena m_arena;
     std::vector<StoredLine> m_stored;
     TextIndex m_lines; ///< values: indices into m_stored
-    /// Key -> row, built when first needed (a restored builder may never need it).
+    /// Key -> row, for the rows after the first `sorted_rows` (those are found by bisection).
     TextIndex m_keys;
     /// The stored line each row's title, artists and album were taken from (its text's
     /// address), or null.
@@ -182,7 +187,7 @@ class TableBuilder {
     std::string_view m_previous_bytes;
     std::size_t m_cursor = 0;
     bool m_previous_known = true;
-    std::optional<std::uint32_t> m_matched_row;
+    std::optional<std::size_t> m_matched; ///< the previous line the last line matched
     /// Set by Seen::known_track for a line seen before (its index in m_stored), and the
     /// hash of the last line it looked up.
     std::optional<std::uint32_t> m_known_stored;

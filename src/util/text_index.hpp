@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -106,28 +107,42 @@ class TextIndex {
     std::size_t m_size = 0;
 };
 
-/// Copies of texts at addresses that never change (not even when the arena is moved).
+/// Copies of texts at addresses that never change (not even when the arena is moved),
+/// and whatever else the texts handed out point into, kept alive as long as the arena.
 class TextArena {
   public:
-    std::string_view copy(std::string_view text) {
-        if (text.size() > m_left) {
-            const std::size_t size = std::max(k_chunk, text.size());
-            m_chunks.push_back(std::make_unique_for_overwrite<char[]>(size));
+    /// Keeps `owner` alive with the arena (texts handed out that point into it stay valid).
+    void keep(std::shared_ptr<const void> owner) { m_kept.push_back(std::move(owner)); }
+
+    std::string_view copy(std::string_view text) { return join({text}); }
+
+    /// One text made of `parts`, one after the other.
+    std::string_view join(std::initializer_list<std::string_view> parts) {
+        std::size_t size = 0;
+        for (const std::string_view part : parts) {
+            size += part.size();
+        }
+        if (size > m_left) {
+            const std::size_t chunk = std::max(k_chunk, size);
+            m_chunks.push_back(std::make_unique_for_overwrite<char[]>(chunk));
             m_next = m_chunks.back().get();
-            m_left = size;
+            m_left = chunk;
         }
-        if (!text.empty()) {
-            std::memcpy(m_next, text.data(), text.size());
+        const std::string_view joined(m_next, size);
+        for (const std::string_view part : parts) {
+            if (!part.empty()) {
+                std::memcpy(m_next, part.data(), part.size());
+                m_next += part.size();
+            }
         }
-        const std::string_view copied(m_next, text.size());
-        m_next += text.size();
-        m_left -= text.size();
-        return copied;
+        m_left -= size;
+        return joined;
     }
 
   private:
     static constexpr std::size_t k_chunk = 32 * 1024;
     std::vector<std::unique_ptr<char[]>> m_chunks;
+    std::vector<std::shared_ptr<const void>> m_kept;
     char* m_next = nullptr;
     std::size_t m_left = 0;
 };
