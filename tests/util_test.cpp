@@ -59,6 +59,38 @@ TEST(AtomicFile, WritesReplacesAndLeavesIdenticalFilesAlone) {
               1);
 }
 
+std::size_t open_files() {
+    return static_cast<std::size_t>(
+        std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                      std::filesystem::directory_iterator()));
+}
+
+TEST(AtomicFile, TheReleaserLetsGoOfEveryReplacedFile) {
+    test::TempDir dir;
+    const auto path = dir.path() / "table.md";
+    const auto before = open_files();
+    {
+        FileReleaser releaser;
+        EXPECT_TRUE(write_file_atomically(path, "one", &releaser));
+        EXPECT_TRUE(write_file_atomically(path, "two", &releaser)); // same size, other bytes
+        EXPECT_EQ(test::read_file(path), "two");
+        EXPECT_FALSE(write_file_atomically(path, "two", &releaser));
+        for (int i = 0; i < 50; ++i) {
+            EXPECT_TRUE(write_file_atomically(path, "version " + std::to_string(i), &releaser));
+            EXPECT_EQ(test::read_file(path), "version " + std::to_string(i));
+        }
+        // A directory where the file should be: refused, and nothing is left open.
+        std::filesystem::create_directory(dir.path() / "taken.md");
+        EXPECT_THROW(write_file_atomically(dir.path() / "taken.md", "x", &releaser), Error);
+        AtomicFileWriter unused(dir.path() / "never.md", &releaser);
+        unused.write("abandoned");
+    }
+    EXPECT_EQ(open_files(), before);
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                            std::filesystem::directory_iterator()),
+              2); // table.md and taken.md: no temporary file is left
+}
+
 TEST(AtomicFile, FailureNamesThePathAndLeavesNothing) {
     test::TempDir dir;
     try {

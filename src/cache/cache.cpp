@@ -639,7 +639,7 @@ void Cache::save(const history::History& history, const std::vector<const Builde
     }
     Checksum pool_sum;
     if (m_fresh_pool) {
-        AtomicFileWriter pool(m_pool_path);
+        AtomicFileWriter pool(m_pool_path, &m_releaser);
         for (const BuilderToSave* builder : adding) {
             pool_sum.update(builder->new_texts);
             pool.write(builder->new_texts);
@@ -678,7 +678,7 @@ void Cache::save(const history::History& history, const std::vector<const Builde
     }
 
     // Then the state, which names how much of the pool it uses and its checksum.
-    AtomicFileWriter file(m_path);
+    AtomicFileWriter file(m_path, &m_releaser);
     Checksum sum;
     Writer out(file, sum);
     out.bytes() = k_magic;
@@ -746,13 +746,13 @@ void OutputManifest::record(const std::string& id, const TableState& state,
     m_entries[id] = entry;
 }
 
-void OutputManifest::save() const {
+void OutputManifest::save(FileReleaser* releaser) const {
     std::string text;
     for (const auto& [id, entry] : m_entries) {
         text += fmt::format("{} {} {} {} {} {}\n", id, entry.state.last_commit,
                             entry.state.versions, entry.state.tip_day, entry.size, entry.mtime);
     }
-    write_file_atomically(m_path, text);
+    write_file_atomically(m_path, text, releaser);
 }
 
 } // namespace gh::cache

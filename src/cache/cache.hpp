@@ -2,6 +2,7 @@
 
 #include "history/history.hpp"
 #include "tables/cumulative.hpp"
+#include "util/atomic_file.hpp"
 #include "util/mapped_file.hpp"
 
 #include <atomic>
@@ -37,9 +38,9 @@ struct SavedBuilder {
     std::uint32_t versions = 0;
     std::uint32_t stray_lines = 0;
     std::optional<std::pair<std::uint32_t, std::uint32_t>> first_stray;
-    std::uint64_t pool_bytes = 0; ///< how much of the pool its texts take
-    std::string_view bytes;       ///< into Saved::file
-    std::string_view pool;        ///< the whole pool, into Saved::pool_file
+    std::uint64_t pool_bytes = 0;           ///< how much of the pool its texts take
+    std::string_view bytes;                 ///< into Saved::file
+    std::string_view pool;                  ///< the whole pool, into Saved::pool_file
     std::shared_ptr<const void> pool_owner; ///< keeps `pool` mapped for restored tables
 };
 
@@ -120,6 +121,7 @@ class Cache {
     std::filesystem::path m_path;
     std::filesystem::path m_pool_path;
     int m_lock = -1;
+    mutable FileReleaser m_releaser; ///< lets go of replaced cache files
     bool m_fresh_pool = true;
     std::uint64_t m_pool_start = 0;
     std::atomic<std::uint64_t> m_pool_end{0};
@@ -146,7 +148,7 @@ class OutputManifest {
                  const std::filesystem::path& file) const;
     void record(const std::string& id, const TableState& state, const std::filesystem::path& file);
     /// Writes the manifest atomically.
-    void save() const;
+    void save(FileReleaser* releaser = nullptr) const;
 
   private:
     struct Entry {

@@ -77,7 +77,8 @@ class DirectoryWriter {
             playlist.builder.reset(); // freed while this thread's memory is still warm
             result.outcome =
                 write_file_atomically(
-                    path, writers::render({&table}, m_analysis.labels, m_format, m_links))
+                    path, writers::render({&table}, m_analysis.labels, m_format, m_links),
+                    &m_releaser)
                     ? Outcome::written
                     : Outcome::unchanged;
         } catch (const std::exception& failure) {
@@ -123,7 +124,7 @@ class DirectoryWriter {
             }
         }
         if (m_manifest) {
-            m_manifest->save();
+            m_manifest->save(&m_releaser);
         }
         if (!quiet) {
             note("{} tables in {}: {} written, {} unchanged", written + unchanged, m_out.string(),
@@ -151,6 +152,7 @@ class DirectoryWriter {
     writers::MarkdownLinks m_links;
     std::int32_t m_tip_day;
     std::optional<cache::OutputManifest> m_manifest;
+    FileReleaser m_releaser; ///< lets go of the files replaced
     std::map<std::string_view, std::size_t> m_slots;
     std::vector<Result> m_results;
 };

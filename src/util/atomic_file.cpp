@@ -5,25 +5,44 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <iterator>
 #include <sys/stat.h>
+#include <system_error>
 #include <unistd.h>
+#include <utility>
 
 namespace gh {
 
 namespace {
 
-bool holds(const std::filesystem::path& path, std::string_view content) {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    if (error || size != content.size()) {
+/// True when the open file `fd` holds exactly `content`.
+bool holds(int fd, std::string_view content) {
+    struct stat status {};
+    if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) ||
+        static_cast<std::uintmax_t>(status.st_size) != content.size()) {
         return false;
     }
-    std::ifstream file(path, std::ios::binary);
     std::string existing(content.size(), '\0');
-    return file.read(existing.data(), static_cast<std::streamsize>(existing.size())) &&
-           existing == content;
+    std::size_t done = 0;
+    while (done < existing.size()) {
+        const ssize_t n =
+            pread(fd, existing.data() + done, existing.size() - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return existing == content;
+}
+
+int open_existing(const std::filesystem::path& path) {
+    int fd;
+    do {
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    } while (fd < 0 && errno == EINTR);
+    return fd;
 }
 
 /// The mode a new file gets (0666 less the umask). umask can only be read by setting
@@ -39,7 +58,55 @@ mode_t creation_mode() {
 
 } // namespace
 
-AtomicFileWriter::AtomicFileWriter(std::filesystem::path path) : m_path(std::move(path)) {
+FileReleaser::~FileReleaser() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    if (m_thread.joinable()) {
+        m_thread.join();
+    }
+    for (const int fd : m_fds) { // when the thread could not be started
+        ::close(fd);
+    }
+}
+
+void FileReleaser::release(int fd) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_thread.joinable()) {
+            try {
+                m_thread = std::thread([this] { run(); });
+            } catch (const std::system_error&) {
+                ::close(fd); // no thread: let go of it here
+                return;
+            }
+        }
+        m_fds.push_back(fd);
+    }
+    m_wake.notify_one();
+}
+
+void FileReleaser::run() {
+    std::unique_lock lock(m_mutex);
+    while (true) {
+        m_wake.wait(lock, [this] { return m_stopping || !m_fds.empty(); });
+        if (m_fds.empty()) {
+            return; // stopping, and nothing left
+        }
+        std::vector<int> fds;
+        fds.swap(m_fds);
+        lock.unlock();
+        for (const int fd : fds) {
+            ::close(fd);
+        }
+        lock.lock();
+    }
+}
+
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, FileReleaser* releaser)
+    : m_path(std::move(path)), m_releaser(releaser) {
     m_temporary =
         (m_path.parent_path() / ("." + m_path.filename().string() + ".tmp-XXXXXX")).string();
     m_fd = mkstemp(m_temporary.data());
@@ -53,6 +120,9 @@ AtomicFileWriter::~AtomicFileWriter() {
     if (m_fd >= 0) {
         close(m_fd);
         unlink(m_temporary.c_str());
+    }
+    if (m_old >= 0) {
+        close(m_old);
     }
 }
 
@@ -88,18 +158,32 @@ void AtomicFileWriter::commit() {
         fail("cannot write {}: {}", m_path.string(), std::strerror(saved));
     }
     m_fd = -1;
+    if (m_releaser && m_old < 0) {
+        m_old = open_existing(m_path);
+    }
     if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
         const int saved = errno;
         unlink(m_temporary.c_str());
         fail("cannot replace {}: {}", m_path.string(), std::strerror(saved));
     }
+    if (m_old >= 0 && m_releaser) {
+        m_releaser->release(std::exchange(m_old, -1));
+    }
 }
 
-bool write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-    if (holds(path, content)) {
+bool write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           FileReleaser* releaser) {
+    const int existing = open_existing(path);
+    if (existing >= 0 && holds(existing, content)) {
+        close(existing);
         return false;
     }
-    AtomicFileWriter writer(path);
+    AtomicFileWriter writer(path, releaser);
+    if (existing >= 0 && !releaser) {
+        close(existing);
+    } else if (existing >= 0) {
+        writer.replacing(existing);
+    }
     writer.write(content);
     writer.commit();
     return true;

@@ -1,23 +1,56 @@
 #pragma once
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace gh {
+
+/// Lets go of the old versions of replaced files on a thread of its own. Replacing a file
+/// frees its old version's blocks, which some file systems do while the replacing thread
+/// waits (ext4 mounted with `discard` waits for the disk to discard them, about a
+/// millisecond a file). Holding the old version open until this thread closes it moves
+/// that wait off the threads that build and write. The destructor waits for every close.
+class FileReleaser {
+  public:
+    FileReleaser() = default;
+    FileReleaser(const FileReleaser&) = delete;
+    FileReleaser& operator=(const FileReleaser&) = delete;
+    ~FileReleaser();
+
+    /// Closes `fd` on the releaser's thread (started when first needed).
+    void release(int fd);
+
+  private:
+    void run();
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::vector<int> m_fds;
+    bool m_stopping = false;
+    std::thread m_thread;
+};
 
 /// Writes a file so that readers see the old file or the new one, never a half-written
 /// one: the bytes go to a temporary file in the same directory, which `commit` renames
 /// over the target. A writer destroyed without `commit` removes its temporary file.
 class AtomicFileWriter {
   public:
-    explicit AtomicFileWriter(std::filesystem::path path);
+    /// With a `releaser`, the file replaced by `commit` is let go of on its thread.
+    explicit AtomicFileWriter(std::filesystem::path path, FileReleaser* releaser = nullptr);
     AtomicFileWriter(const AtomicFileWriter&) = delete;
     AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
     ~AtomicFileWriter();
 
     void write(std::string_view bytes);
     void commit();
+    /// `fd` is the file being replaced, already open: the writer closes it, or lets its
+    /// releaser do so once it is replaced.
+    void replacing(int fd) { m_old = fd; }
 
   private:
     [[noreturn]] void give_up(std::string_view doing);
@@ -25,11 +58,14 @@ class AtomicFileWriter {
     std::filesystem::path m_path;
     std::string m_temporary;
     int m_fd = -1;
+    FileReleaser* m_releaser = nullptr;
+    int m_old = -1; ///< the file being replaced, when it is let go of by m_releaser
 };
 
 /// Replaces `path` with `content` atomically (see AtomicFileWriter). A file that already
 /// holds exactly `content` is left untouched (its modification time too), and false is
 /// returned.
-bool write_file_atomically(const std::filesystem::path& path, std::string_view content);
+bool write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           FileReleaser* releaser = nullptr);
 
 } // namespace gh
