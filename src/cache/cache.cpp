@@ -331,15 +331,9 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
     }
     table.rows.resize(rows);
     state.rows.resize(rows);
-    std::string_view previous_key;
     for (std::uint32_t i = 0; i < rows; ++i) {
         auto& row = table.rows[i];
-        const std::string_view key = read_ref(in, pool);
-        if (i > 0 && !(previous_key < key)) {
-            throw std::runtime_error("rows out of key order");
-        }
-        previous_key = key;
-        row.key = key;
+        row.key = read_ref(in, pool); // in key order (TableBuilder::restore makes sure)
         row.title = read_ref(in, pool);
         row.artists = read_ref(in, pool);
         row.album = read_ref(in, pool);

@@ -73,6 +73,7 @@ FileReleaser::~FileReleaser() {
 }
 
 void FileReleaser::release(int fd) {
+    bool wake = false;
     {
         std::lock_guard lock(m_mutex);
         if (!m_thread.joinable()) {
@@ -84,14 +85,18 @@ void FileReleaser::release(int fd) {
             }
         }
         m_fds.push_back(fd);
+        // Waking the thread costs a system call: it is woken for a few files at a time.
+        wake = m_fds.size() >= k_batch;
     }
-    m_wake.notify_one();
+    if (wake) {
+        m_wake.notify_one();
+    }
 }
 
 void FileReleaser::run() {
     std::unique_lock lock(m_mutex);
     while (true) {
-        m_wake.wait(lock, [this] { return m_stopping || !m_fds.empty(); });
+        m_wake.wait(lock, [this] { return m_stopping || m_fds.size() >= k_batch; });
         if (m_fds.empty()) {
             return; // stopping, and nothing left
         }

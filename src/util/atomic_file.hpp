@@ -28,6 +28,8 @@ class FileReleaser {
   private:
     void run();
 
+    static constexpr std::size_t k_batch = 8;
+
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::vector<int> m_fds;
