@@ -130,6 +130,18 @@ class Reader {
     std::string text() { return std::string(text_view()); }
     std::string_view text_view() { return take(integer<std::uint32_t>()); }
     std::uint64_t varint() {
+        if (m_bytes.size() >= 10) { // cannot run past the end: no checks a byte
+            const auto* p = reinterpret_cast<const unsigned char*>(m_bytes.data());
+            std::uint64_t value = 0;
+            for (int i = 0; i < 10; ++i) {
+                value |= static_cast<std::uint64_t>(p[i] & 0x7f) << (7 * i);
+                if (!(p[i] & 0x80)) {
+                    m_bytes.remove_prefix(static_cast<std::size_t>(i) + 1);
+                    return value;
+                }
+            }
+            throw std::runtime_error("a number too long");
+        }
         std::uint64_t value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             const auto byte = static_cast<unsigned char>(take(1)[0]);
@@ -165,6 +177,8 @@ class Reader {
         return checked_count(small(UINT32_MAX), item_size);
     }
     bool at_end() const { return m_bytes.empty(); }
+    /// Where the next read starts.
+    const char* position() const { return m_bytes.data(); }
 
   private:
     std::uint32_t checked_count(std::uint32_t n, std::size_t item_size) const {
@@ -310,7 +324,10 @@ BuilderHeader read_header(Reader& in, std::size_t snapshots) {
     return header;
 }
 
-tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std::string_view pool) {
+/// Reads a builder from `in`, which reads `saved`: restored rows remember where in it
+/// they are, so that those that do not change are saved again by copying them.
+tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std::string_view pool,
+                                         std::string_view saved) {
     tables::TableBuilder::State state;
     auto& table = state.table;
     const BuilderHeader header = read_header(in, snapshots);
@@ -331,7 +348,11 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
     }
     table.rows.resize(rows);
     state.rows.resize(rows);
+    state.saved = saved;
+    state.saved_rows.resize(std::size_t{rows} + 1);
+    const auto offset = [&] { return static_cast<std::uint32_t>(in.position() - saved.data()); };
     for (std::uint32_t i = 0; i < rows; ++i) {
+        state.saved_rows[i] = offset();
         auto& row = table.rows[i];
         row.key = read_ref(in, pool); // in key order (TableBuilder::restore makes sure)
         row.title = read_ref(in, pool);
@@ -349,6 +370,7 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
         state.rows[i].present = flags & 1;
         state.rows[i].several_lines = flags & 2;
     }
+    state.saved_rows[rows] = offset();
     state.sorted_rows = rows;
     const auto latest = in.varint_count(1);
     state.latest_lines.resize(latest);
@@ -386,7 +408,7 @@ std::int64_t modification_time(const std::filesystem::path& path, std::uintmax_t
 
 tables::TableBuilder::State parse_builder(const SavedBuilder& saved, std::size_t snapshots) {
     Reader in(saved.bytes);
-    auto state = read_builder(in, snapshots, saved.pool);
+    auto state = read_builder(in, snapshots, saved.pool, saved.bytes);
     state.table.texts->keep(saved.pool_owner); // the rows' texts are views into the pool
     if (!in.at_end() || state.table.id != saved.id || state.table.versions != saved.versions) {
         throw std::runtime_error(fmt::format("the saved table of {} is damaged", saved.id));
@@ -548,10 +570,24 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
         new_texts += text;
         return added;
     };
+    // Rows restored from `restored_from` that have not changed are copied as it saved
+    // them, a run at a time (they are in key order there too).
+    const std::size_t restored_rows = restored_from && !state.saved_rows.empty() &&
+                                              state.saved.data() == restored_from->bytes.data()
+                                          ? state.saved_rows.size() - 1
+                                          : 0;
+    const auto unchanged = [&](std::uint32_t row) {
+        return row < restored_rows && !state.rows[row].changed;
+    };
     std::vector<std::array<TextRef, 4>> refs(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
         const auto& row = table.rows[order[i]];
-        refs[i] = {ref(row.key), ref(row.title), ref(row.artists), ref(row.album)};
+        if (unchanged(order[i])) { // its texts are where they were in the pool
+            header.pool_bytes +=
+                row.key.size() + row.title.size() + row.artists.size() + row.album.size();
+        } else {
+            refs[i] = {ref(row.key), ref(row.title), ref(row.artists), ref(row.album)};
+        }
     }
     std::vector<std::uint32_t> position(order.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) {
@@ -585,6 +621,17 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
     out.varint(state.last_snapshot);
     out.varint(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
+        if (unchanged(order[i])) {
+            std::size_t last = i;
+            while (last + 1 < order.size() && order[last + 1] == order[last] + 1 &&
+                   unchanged(order[last + 1])) {
+                ++last;
+            }
+            const std::uint32_t from = state.saved_rows[order[i]];
+            out.bytes().append(state.saved.substr(from, state.saved_rows[order[last] + 1] - from));
+            i = last;
+            continue;
+        }
         const auto& row = table.rows[order[i]];
         const auto& row_state = state.rows[order[i]];
         for (const TextRef text : refs[i]) {

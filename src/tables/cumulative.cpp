@@ -256,6 +256,7 @@ void TableBuilder::see_stored(std::uint32_t stored, std::string_view line) {
         const bool same_line = m_display[row] == &k_restored_line && shows_line(rows[row], line);
         m_state.rows[row].several_lines =
             m_state.rows[row].several_lines || (m_display[row] && !same_line);
+        m_state.rows[row].changed = true;
         m_display[row] = exact.text.data();
         // Fields that stay the same keep their text (a restored one stays in the cache's pool).
         const plain::TrackLine fields = plain::split_track_line(exact.text, 0);
@@ -291,6 +292,7 @@ void TableBuilder::see(std::uint32_t row_index, std::string_view line, std::stri
             ++row.stints;
             state.stint_start = m_day;
             state.present = true;
+            state.changed = true;
             ++m_present_count;
             if (m_observer) {
                 m_change.started.push_back(row_index);
@@ -321,6 +323,7 @@ void TableBuilder::remove_unseen(std::int32_t day) {
             track.last_seen = m_state.last_snapshot; // the previous version had it
             track.days_present += day - state.stint_start;
             state.present = false;
+            state.changed = true;
             --m_present_count;
             if (m_observer) {
                 m_change.ended.push_back(row);

@@ -93,6 +93,9 @@ class TableBuilder {
         /// Shown from two different lines at some point (say "Song" and "SONG"): its title
         /// must then be re-derived whenever it is seen, not only when its line changes.
         bool several_lines = false;
+        /// Anything of the row changed since the state was restored (not saved): a row
+        /// that did not is saved again as it was.
+        bool changed = false;
     };
 
     /// The builder's whole state, for saving and restoring (see cache/). While a row is
@@ -108,6 +111,10 @@ class TableBuilder {
         /// The first rows are in key order (a saved state keeps them so): only rows added
         /// since need sorting when the table is read.
         std::uint32_t sorted_rows = 0;
+        /// For a state restored from a saved form: that form, and where each restored
+        /// row's bytes start in it (one more entry for where the last one ends).
+        std::string_view saved;
+        std::vector<std::uint32_t> saved_rows;
     };
     /// The state; call `detach` first if versions were applied since the last call.
     const State& state() const { return m_state; }
