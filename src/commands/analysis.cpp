@@ -10,6 +10,7 @@
 #include <iostream>
 #include <numeric>
 #include <set>
+#include <system_error>
 #include <unordered_map>
 
 namespace po = boost::program_options;
@@ -438,18 +439,31 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
     if (cache_error != cache_errors.end()) {
         warn("{}; the cache was not updated", *cache_error);
     } else if (analysis.cache && complete && analysis.cache_stale) {
-        std::vector<const cache::BuilderToSave*> builders;
-        for (const auto& builder : to_save) {
-            builders.push_back(&*builder);
-        }
-        try {
-            PhaseTimer timer;
-            analysis.cache->save(analysis.history, builders,
-                                 analysis.saved ? &*analysis.saved : nullptr);
-            timer.lap("save cache");
-        } catch (const Error& error) {
-            // The tables are right; only the next run will be slower.
-            warn("{}; the cache was not updated", error.what());
+        // Saved while the caller writes its output (on this thread when one was asked
+        // for); `Analysis` waits for it before it frees what it saves.
+        auto save = [&analysis, to_save = std::move(to_save)] {
+            std::vector<const cache::BuilderToSave*> builders;
+            for (const auto& builder : to_save) {
+                builders.push_back(&*builder);
+            }
+            try {
+                PhaseTimer timer;
+                analysis.cache->save(analysis.history, builders,
+                                     analysis.saved ? &*analysis.saved : nullptr);
+                timer.lap("save cache");
+            } catch (const Error& error) {
+                // The tables are right; only the next run will be slower.
+                warn("{}; the cache was not updated", error.what());
+            }
+        };
+        if (jobs > 1) {
+            try {
+                analysis.saving = std::jthread(std::move(save));
+            } catch (const std::system_error&) {
+                save(); // no thread to spare
+            }
+        } else {
+            save();
         }
     }
     std::vector<BuiltPlaylist> result;

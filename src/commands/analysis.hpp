@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace gh::commands {
@@ -67,6 +68,9 @@ struct Analysis {
     std::unique_ptr<cache::Cache> cache;
     std::optional<cache::Saved> saved;
     bool cache_stale = true;
+    /// The cache being saved while the output is written (see build_tables). Declared
+    /// last, so that it is waited for before anything it saves is freed.
+    std::jthread saving;
 };
 
 /// Opens the repository, walks the history of --dir from --rev (continuing from the
