@@ -240,6 +240,8 @@ class BlobReader {
     BlobReader(git_repository* repo, std::shared_ptr<const git::PackSet> packs)
         : m_repo(git::reopen(repo)), m_objects(m_repo.get(), std::move(packs)) {}
 
+    void prefetch(std::span<const git_oid> ids) const { m_objects.prefetch(ids); }
+
     git::ObjectBytes read(const git_oid& id, const history::History& history,
                           std::string_view playlist, std::uint32_t snapshot) {
         return m_objects.read_blob(id, "{}/{} at commit {}", history.dir, playlist,
@@ -262,10 +264,18 @@ tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& ana
                                BlobReader& reader) {
     const auto& versions = analysis.history.playlists.find(builder.id())->second;
     std::vector<git::ObjectBytes> contents;
+    std::vector<git_oid> ids;
     for (std::size_t begin = builder.versions(); begin < versions.size(); begin += k_read_ahead) {
         const std::size_t end = std::min(versions.size(), begin + k_read_ahead);
         contents.clear();
         contents.resize(end - begin);
+        ids.clear();
+        for (std::size_t v = end; v-- > begin;) {
+            if (versions[v].blob) {
+                ids.push_back(*versions[v].blob);
+            }
+        }
+        reader.prefetch(ids);
         for (std::size_t v = end; v-- > begin;) {
             if (versions[v].blob) {
                 contents[v - begin] = reader.read(*versions[v].blob, analysis.history, builder.id(),

@@ -124,6 +124,7 @@ struct PackSet::Pack {
     mutable std::atomic<std::uint32_t> searches{0};
     mutable std::once_flag hashed;
     mutable std::vector<std::uint32_t> table;
+    mutable std::atomic<bool> table_ready{false}; ///< built, and not empty
     static constexpr std::uint32_t k_searches_before_hashing = 4096;
 
     const unsigned char* bytes() const {
@@ -193,6 +194,32 @@ struct PackSet::Pack {
                 slot = (slot + 1) & (size - 1);
             }
             table[slot] = position + 1;
+        }
+        table_ready.store(true, std::memory_order_release);
+    }
+
+    void prefetch(std::span<const git_oid> ids) const {
+        if (!table_ready.load(std::memory_order_acquire)) {
+            return;
+        }
+        const std::size_t mask = table.size() - 1;
+        for (const git_oid& id : ids) {
+            __builtin_prefetch(&table[hash_of(id.id) & mask]);
+        }
+        for (const git_oid& id : ids) { // the slots are arriving: on to the index entries
+            if (const std::uint32_t position = table[hash_of(id.id) & mask]) {
+                __builtin_prefetch(hashes + std::size_t{position - 1} * k_hash);
+                __builtin_prefetch(offsets + std::size_t{position - 1} * 4);
+            }
+        }
+        const std::uint64_t size = data->bytes().size();
+        for (const git_oid& id : ids) { // and on to the objects' first bytes
+            if (const std::uint32_t position = table[hash_of(id.id) & mask]) {
+                const std::uint32_t offset = big_endian_32(offsets + std::size_t{position - 1} * 4);
+                if (offset < size) { // not a large offset, and in the pack
+                    __builtin_prefetch(bytes() + offset);
+                }
+            }
         }
     }
 
@@ -272,6 +299,12 @@ PackSet::PackSet(const std::filesystem::path& objects_dir) {
 }
 
 PackSet::~PackSet() = default;
+
+void PackSet::prefetch(std::span<const git_oid> ids) const {
+    for (const auto& pack : m_packs) {
+        pack->prefetch(ids);
+    }
+}
 
 std::optional<PackSet::Location> PackSet::find(const git_oid& id) const {
     for (std::uint32_t i = 0; i < m_packs.size(); ++i) {

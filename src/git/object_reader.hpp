@@ -14,6 +14,7 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -57,6 +58,9 @@ class PackSet {
         std::uint64_t offset = 0;
     };
     std::optional<Location> find(const git_oid& id) const;
+    /// Starts loading what finding `ids` will read, so that the cache misses of many
+    /// lookups overlap instead of following one another (a hint: it finds nothing).
+    void prefetch(std::span<const git_oid> ids) const;
 
     struct Pack;
     const Pack& pack(std::uint32_t index) const { return *m_packs[index]; }
@@ -89,6 +93,13 @@ class ObjectReader {
             fail("reading {}: object {} is not a blob", fmt::format(what, args...), id);
         }
         return bytes;
+    }
+
+    /// Says that the objects `ids` will be read soon (see PackSet::prefetch).
+    void prefetch(std::span<const git_oid> ids) const {
+        if (m_packs) {
+            m_packs->prefetch(ids);
+        }
     }
 
     /// Any object's bytes and type (a commit's or a tree's, say); throws gh::Error
