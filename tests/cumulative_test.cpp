@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 #include <numeric>
+#include <set>
 
 namespace gh::tables {
 namespace {
@@ -120,6 +121,34 @@ TEST(CumulativeTable, RowsAreSortedByKeyBytes) {
     }
     EXPECT_EQ(keys, (std::vector<std::string>{"_ -- x -- y", "a -- x -- y", "b -- x -- y",
                                               "ä -- x -- y"}));
+}
+
+TEST(CumulativeTable, ManyKeysSharingLongPrefixesAreInByteOrder) {
+    // Titles from a small alphabet share prefixes longer than the eight bytes compared
+    // first; "é" and "ÿ" sort after ASCII as bytes do.
+    const std::vector<std::string> letters{"a", "b", "é", "ÿ", " ", "0"};
+    std::uint64_t seed = 42;
+    const auto next = [&] {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<std::size_t>(seed >> 33);
+    };
+    std::string tracks;
+    std::set<std::string> expected;
+    for (int i = 0; i < 400; ++i) {
+        std::string title = "x";
+        for (std::size_t n = next() % 14; n > 0; --n) {
+            title += letters[next() % letters.size()];
+        }
+        const std::string line = title + " -- y -- z";
+        tracks += line + "\n";
+        expected.insert(line); // already lower case
+    }
+    const auto table = table_of({{0, file(tracks)}}, 0);
+    std::vector<std::string> keys;
+    for (const auto& r : table.rows) {
+        keys.emplace_back(r.key);
+    }
+    EXPECT_EQ(keys, std::vector<std::string>(expected.begin(), expected.end()));
 }
 
 TEST(CumulativeTable, TitleArtistsKeyCollapsesAlbumVariants) {

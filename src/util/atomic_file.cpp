@@ -65,10 +65,7 @@ FileReleaser::~FileReleaser() {
     }
     m_wake.notify_one();
     if (m_thread.joinable()) {
-        m_thread.join();
-    }
-    for (const int fd : m_fds) { // when the thread could not be started
-        ::close(fd);
+        m_thread.join(); // it returns once it has closed everything
     }
 }
 
