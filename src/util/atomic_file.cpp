@@ -109,8 +109,11 @@ void FileReleaser::run() {
 
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, FileReleaser* releaser)
     : m_path(std::move(path)), m_releaser(releaser) {
-    m_temporary =
-        (m_path.parent_path() / ("." + m_path.filename().string() + ".tmp-XXXXXX")).string();
+    // Appended piece by piece: GCC 12 warns wrongly about "." + name at -O3 (-Wrestrict).
+    std::string name = ".";
+    name += m_path.filename().string();
+    name += ".tmp-XXXXXX";
+    m_temporary = (m_path.parent_path() / name).string();
     m_fd = mkstemp(m_temporary.data());
     if (m_fd < 0) {
         fail("cannot create a temporary file next to {}: {}", m_path.string(),
