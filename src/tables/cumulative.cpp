@@ -98,6 +98,11 @@ TableBuilder::TableBuilder(std::string id, plain::KeyMode key_mode) : m_key_mode
 
 TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
     TableBuilder builder(state.table.id, key_mode);
+    // New texts go to an arena of its own (the state's may be shared with a copy still in
+    // use elsewhere), which keeps the state's texts alive.
+    auto texts = std::make_shared<TextArena>();
+    texts->keep(std::move(state.table.texts));
+    state.table.texts = std::move(texts);
     builder.m_state = std::move(state);
     // Every row was shown from some line before: a different line with its key, seen
     // first, makes the row one of several lines, as in the builder that saved it.

@@ -109,6 +109,7 @@ class TextIndex {
 
 /// Copies of texts at addresses that never change (not even when the arena is moved),
 /// and whatever else the texts handed out point into, kept alive as long as the arena.
+/// Texts handed out may be read from any thread; adding texts is for one thread at a time.
 class TextArena {
   public:
     /// Keeps `owner` alive with the arena (texts handed out that point into it stay valid).
