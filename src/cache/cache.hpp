@@ -121,7 +121,8 @@ class Cache {
     std::filesystem::path m_path;
     std::filesystem::path m_pool_path;
     int m_lock = -1;
-    mutable FileReleaser m_releaser; ///< lets go of replaced cache files
+    /// Lets go of a replaced state file at once (its blocks are freed while the run ends).
+    mutable FileReleaser m_releaser{1};
     bool m_fresh_pool = true;
     std::uint64_t m_pool_start = 0;
     std::atomic<std::uint64_t> m_pool_end{0};

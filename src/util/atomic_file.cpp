@@ -82,8 +82,7 @@ void FileReleaser::release(int fd) {
             }
         }
         m_fds.push_back(fd);
-        // Waking the thread costs a system call: it is woken for a few files at a time.
-        wake = m_fds.size() >= k_batch;
+        wake = m_fds.size() >= m_batch;
     }
     if (wake) {
         m_wake.notify_one();
@@ -93,7 +92,7 @@ void FileReleaser::release(int fd) {
 void FileReleaser::run() {
     std::unique_lock lock(m_mutex);
     while (true) {
-        m_wake.wait(lock, [this] { return m_stopping || m_fds.size() >= k_batch; });
+        m_wake.wait(lock, [this] { return m_stopping || m_fds.size() >= m_batch; });
         if (m_fds.empty()) {
             return; // stopping, and nothing left
         }

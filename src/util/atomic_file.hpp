@@ -17,7 +17,8 @@ namespace gh {
 /// that wait off the threads that build and write. The destructor waits for every close.
 class FileReleaser {
   public:
-    FileReleaser() = default;
+    /// The thread is woken once `batch` files wait (waking it costs a system call).
+    explicit FileReleaser(std::size_t batch = 8) : m_batch(batch) {}
     FileReleaser(const FileReleaser&) = delete;
     FileReleaser& operator=(const FileReleaser&) = delete;
     ~FileReleaser();
@@ -28,8 +29,7 @@ class FileReleaser {
   private:
     void run();
 
-    static constexpr std::size_t k_batch = 8;
-
+    std::size_t m_batch;
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::vector<int> m_fds;
