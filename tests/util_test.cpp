@@ -5,6 +5,7 @@
 #include "util/terminal.hpp"
 #include "util/text_index.hpp"
 
+#include <fstream>
 #include <gtest/gtest.h>
 #include <set>
 #include <sys/stat.h>
@@ -89,6 +90,38 @@ TEST(AtomicFile, TheReleaserLetsGoOfEveryReplacedFile) {
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
                             std::filesystem::directory_iterator()),
               2); // table.md and taken.md: no temporary file is left
+}
+
+TEST(AtomicFile, TheReleaserHoldsABoundedNumberOfFiles) {
+    test::TempDir dir;
+    const auto before = open_files();
+    std::size_t most = 0;
+    {
+        FileReleaser releaser(1000); // never woken for a batch: only the bound lets go
+        for (int i = 0; i < 200; ++i) {
+            const auto path = dir.path() / ("t" + std::to_string(i % 3) + ".md");
+            EXPECT_TRUE(write_file_atomically(path, "version " + std::to_string(i), &releaser));
+            most = std::max(most, open_files() - before);
+        }
+    }
+    EXPECT_LE(most, FileReleaser::k_max_held);
+    EXPECT_GE(most, FileReleaser::k_max_held - 3); // it does hold them, up to the bound
+    EXPECT_EQ(open_files(), before);
+}
+
+TEST(AtomicFile, AFailedReplacementLeavesNothingOpen) {
+    // The file exists (and is opened to be compared), but no temporary file can be made
+    // next to it: its name, with the temporary's dot and suffix, is too long.
+    test::TempDir dir;
+    const auto path = dir.path() / std::string(250, 'x');
+    std::ofstream(path) << "old";
+    const auto before = open_files();
+    FileReleaser releaser;
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_THROW(write_file_atomically(path, "new", i % 2 ? &releaser : nullptr), Error);
+    }
+    EXPECT_EQ(open_files(), before);
+    EXPECT_EQ(test::read_file(path), "old");
 }
 
 TEST(AtomicFile, FailureNamesThePathAndLeavesNothing) {

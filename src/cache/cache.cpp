@@ -354,7 +354,7 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
     for (std::uint32_t i = 0; i < rows; ++i) {
         state.saved_rows[i] = offset();
         auto& row = table.rows[i];
-        row.key = read_ref(in, pool); // in key order (TableBuilder::restore makes sure)
+        row.key = read_ref(in, pool); // in key order (TableBuilder::restore checks)
         row.title = read_ref(in, pool);
         row.artists = read_ref(in, pool);
         row.album = read_ref(in, pool);
@@ -444,6 +444,15 @@ Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)
         note("waiting for another gh-analyze run to finish with the cache");
         if (flock(m_lock, LOCK_EX) != 0) {
             fail("cannot lock the cache {}: {}", lock_path.string(), std::strerror(errno));
+        }
+    }
+    // Temporary files of a run that was killed while it wrote here: no run writes now.
+    for (std::filesystem::directory_iterator entry(dir, error), end; !error && entry != end;
+         entry.increment(error)) {
+        const std::string name = entry->path().filename().string();
+        if (name.starts_with('.') && name.find(".tmp-") != std::string::npos) {
+            std::error_code ignored;
+            std::filesystem::remove(entry->path(), ignored);
         }
     }
 }

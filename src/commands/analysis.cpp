@@ -451,28 +451,30 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
     } else if (analysis.cache && complete && analysis.cache_stale) {
         // Saved while the caller writes its output (on this thread when one was asked
         // for); `Analysis` waits for it before it frees what it saves.
-        auto save = [&analysis, to_save = std::move(to_save)] {
-            std::vector<const cache::BuilderToSave*> builders;
-            for (const auto& builder : to_save) {
-                builders.push_back(&*builder);
+        const auto builders =
+            std::make_shared<std::vector<std::optional<cache::BuilderToSave>>>(std::move(to_save));
+        const auto save = [&analysis, builders] {
+            std::vector<const cache::BuilderToSave*> pointers;
+            for (const auto& builder : *builders) {
+                pointers.push_back(&*builder);
             }
             try {
                 PhaseTimer timer;
-                analysis.cache->save(analysis.history, builders,
+                analysis.cache->save(analysis.history, pointers,
                                      analysis.saved ? &*analysis.saved : nullptr);
                 timer.lap("save cache");
-            } catch (const Error& error) {
+            } catch (const std::exception& error) {
                 // The tables are right; only the next run will be slower.
                 warn("{}; the cache was not updated", error.what());
             }
         };
-        if (jobs > 1) {
-            try {
-                analysis.saving = std::jthread(std::move(save));
-            } catch (const std::system_error&) {
-                save(); // no thread to spare
+        try {
+            if (jobs > 1) {
+                analysis.saving = std::jthread(save); // a copy: `save` stays whole if it fails
             }
-        } else {
+        } catch (const std::system_error&) {
+        }
+        if (!analysis.saving.joinable()) {
             save();
         }
     }

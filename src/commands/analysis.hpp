@@ -71,6 +71,14 @@ struct Analysis {
     /// The cache being saved while the output is written (see build_tables). Declared
     /// last, so that it is waited for before anything it saves is freed.
     std::jthread saving;
+
+    /// Waits until the cache is saved. A command calls this before it writes to stdout:
+    /// a reader that stops reading early ends the process, which must not cut a save short.
+    void finish_saving() {
+        if (saving.joinable()) {
+            saving.join();
+        }
+    }
 };
 
 /// Opens the repository, walks the history of --dir from --rev (continuing from the

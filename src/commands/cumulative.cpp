@@ -221,6 +221,7 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
         complete = writer.finish(options.history.quiet) && complete;
     } else {
         auto built = build_tables(analysis, options.history, complete);
+        analysis.finish_saving();
         timer.lap("build");
         if (!options.history.quiet) {
             report_stray_lines(built, analysis);

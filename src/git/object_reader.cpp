@@ -23,6 +23,9 @@ constexpr int k_max_depth = 1000;
 /// Larger objects (or a damaged size) are left to libgit2.
 constexpr std::uint64_t k_max_object_size = std::uint64_t{1} << 32;
 
+/// Past this many packs, prefetching is not worth its lookups (see PackSet::prefetch).
+constexpr std::size_t k_most_packs_to_prefetch = 4;
+
 std::uint32_t big_endian_32(const unsigned char* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
            std::uint32_t{p[3]};
@@ -301,6 +304,11 @@ PackSet::PackSet(const std::filesystem::path& objects_dir) {
 PackSet::~PackSet() = default;
 
 void PackSet::prefetch(std::span<const git_oid> ids) const {
+    // Each pack touches its own index for every id: with many packs (a repository not
+    // repacked for long) that costs more than it saves.
+    if (m_packs.size() > k_most_packs_to_prefetch) {
+        return;
+    }
     for (const auto& pack : m_packs) {
         pack->prefetch(ids);
     }

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fmt/format.h>
 #include <numeric>
+#include <stdexcept>
 #include <utility>
 
 namespace gh::tables {
@@ -108,14 +110,15 @@ TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
     // first, makes the row one of several lines, as in the builder that saved it.
     builder.m_display.assign(builder.m_state.rows.size(), &k_restored_line);
     builder.m_seen_in.assign(builder.m_state.rows.size(), 0);
-    // Keys are found by bisection in the rows said to be in key order: make sure they are.
+    // Keys are found by bisection in the rows said to be in key order: make sure they
+    // are, and that no key is there twice (a state that says otherwise is not restored).
     auto& table_rows = builder.m_state.table.rows;
     auto& sorted = builder.m_state.sorted_rows;
     sorted = std::min<std::uint32_t>(sorted, static_cast<std::uint32_t>(table_rows.size()));
     for (std::uint32_t row = 1; row < sorted; ++row) {
         if (!(table_rows[row - 1].key < table_rows[row].key)) {
-            sorted = 0;
-            break;
+            throw std::invalid_argument(
+                fmt::format("the saved rows of {} are not in key order", builder.id()));
         }
     }
     for (std::uint32_t row = sorted; row < table_rows.size(); ++row) {

@@ -120,6 +120,8 @@ class TableBuilder {
     const State& state() const { return m_state; }
     /// The rows' indices in key order (byte order), as the table lists them.
     const std::vector<std::uint32_t>& key_order() const;
+    /// Throws std::invalid_argument when the rows said to be in key order are not (or a
+    /// key is there twice).
     static TableBuilder restore(State state, plain::KeyMode key_mode);
 
     /// Copies the latest version's track lines into the state, so that the builder no

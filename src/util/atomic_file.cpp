@@ -77,12 +77,18 @@ void FileReleaser::release(int fd) {
             try {
                 m_thread = std::thread([this] { run(); });
             } catch (const std::system_error&) {
-                ::close(fd); // no thread: let go of it here
-                return;
+                m_held = k_max_held; // no thread: files are let go of where they are replaced
             }
         }
-        m_fds.push_back(fd);
-        wake = m_fds.size() >= m_batch;
+        if (m_held < k_max_held) {
+            ++m_held;
+            m_fds.push_back(fd);
+            wake = m_fds.size() >= m_batch;
+            fd = -1;
+        }
+    }
+    if (fd >= 0) {
+        ::close(fd); // as many are held as the process should keep open: this one waits here
     }
     if (wake) {
         m_wake.notify_one();
@@ -94,7 +100,7 @@ void FileReleaser::run() {
     while (true) {
         m_wake.wait(lock, [this] { return m_stopping || m_fds.size() >= m_batch; });
         if (m_fds.empty()) {
-            return; // stopping, and nothing left
+            return; // stopping (a batch is never empty), and nothing left
         }
         std::vector<int> fds;
         fds.swap(m_fds);
@@ -103,6 +109,7 @@ void FileReleaser::run() {
             ::close(fd);
         }
         lock.lock();
+        m_held -= fds.size();
     }
 }
 
@@ -177,16 +184,20 @@ void AtomicFileWriter::commit() {
 
 bool write_file_atomically(const std::filesystem::path& path, std::string_view content,
                            FileReleaser* releaser) {
-    const int existing = open_existing(path);
-    if (existing >= 0 && holds(existing, content)) {
-        close(existing);
+    struct Existing { // closed on every way out, unless handed to the writer
+        int fd;
+        ~Existing() {
+            if (fd >= 0) {
+                close(fd);
+            }
+        }
+    } existing{open_existing(path)};
+    if (existing.fd >= 0 && holds(existing.fd, content)) {
         return false;
     }
     AtomicFileWriter writer(path, releaser);
-    if (existing >= 0 && !releaser) {
-        close(existing);
-    } else if (existing >= 0) {
-        writer.replacing(existing);
+    if (existing.fd >= 0 && releaser) {
+        writer.replacing(std::exchange(existing.fd, -1));
     }
     writer.write(content);
     writer.commit();

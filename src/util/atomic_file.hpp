@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -18,18 +19,21 @@ namespace gh {
 class FileReleaser {
   public:
     /// The thread is woken once `batch` files wait (waking it costs a system call).
-    explicit FileReleaser(std::size_t batch = 8) : m_batch(batch) {}
+    explicit FileReleaser(std::size_t batch = 8) : m_batch(std::max<std::size_t>(batch, 1)) {}
     FileReleaser(const FileReleaser&) = delete;
     FileReleaser& operator=(const FileReleaser&) = delete;
     ~FileReleaser();
 
-    /// Closes `fd` on the releaser's thread (started when first needed).
+    /// Closes `fd` on the releaser's thread (started when first needed); at once, here,
+    /// when k_max_held files are held already.
     void release(int fd);
+    static constexpr std::size_t k_max_held = 64;
 
   private:
     void run();
 
     std::size_t m_batch;
+    std::size_t m_held = 0; ///< given to the thread and not closed yet
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::vector<int> m_fds;
