@@ -87,7 +87,8 @@ TEST(Robustness, TableBuilderOnArbitraryVersionsKeepsItsInvariants) {
         const auto table = builder.table(20);
         ASSERT_EQ(table.rows.size(), ever.size()) << round;
         for (const auto& row : table.rows) {
-            ASSERT_EQ(!row.removed.has_value(), last.contains(std::string(row.key))) << round << " " << row.key;
+            ASSERT_EQ(!row.removed.has_value(), last.contains(std::string(row.key)))
+                << round << " " << row.key;
             ASSERT_GE(row.stints, 1u);
             ASSERT_GE(row.days_present, 0);
             ASSERT_LE(row.added, row.last_seen);
