@@ -449,8 +449,9 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
     if (cache_error != cache_errors.end()) {
         warn("{}; the cache was not updated", *cache_error);
     } else if (analysis.cache && complete && analysis.cache_stale) {
-        // Saved while the caller writes its output (on this thread when one was asked
-        // for); `Analysis` waits for it before it frees what it saves.
+        // Saved on a thread of its own while the caller writes its output (the tables'
+        // work is done: --jobs is not exceeded); `Analysis` waits for it before it frees
+        // what it saves.
         const auto builders =
             std::make_shared<std::vector<std::optional<cache::BuilderToSave>>>(std::move(to_save));
         const auto save = [&analysis, builders] {
@@ -469,9 +470,7 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
             }
         };
         try {
-            if (jobs > 1) {
-                analysis.saving = std::jthread(save); // a copy: `save` stays whole if it fails
-            }
+            analysis.saving = std::jthread(save); // a copy: `save` stays whole if it fails
         } catch (const std::system_error&) {
         }
         if (!analysis.saving.joinable()) {
