@@ -491,17 +491,20 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
         saved.pool_size = in.integer<std::uint64_t>();
         const auto pool_checksum = in.integer<std::uint64_t>();
         saved.pool_file = MappedFile::open(m_pool_path);
-        auto pool_sum = std::make_shared<PoolChecksum>();
-        if (saved.pool_file && saved.pool_file->bytes().size() >= saved.pool_size) {
-            pool_sum->sum.update(saved.pool_file->bytes().substr(0, saved.pool_size));
-        }
-        saved.pool_checksum = pool_sum;
-        if (!saved.pool_file || saved.pool_file->bytes().size() < saved.pool_size ||
-            pool_sum->sum.finish() != pool_checksum) {
-            throw std::runtime_error(
+        const auto pool_missing = [&] {
+            return std::runtime_error(
                 fmt::format("its string pool {} is missing or damaged", m_pool_path.string()));
+        };
+        if (!saved.pool_file || saved.pool_file->bytes().size() < saved.pool_size) {
+            throw pool_missing();
         }
         const std::string_view pool = saved.pool_file->bytes().substr(0, saved.pool_size);
+        auto pool_sum = std::make_shared<PoolChecksum>();
+        pool_sum->sum.update(pool);
+        if (pool_sum->sum.finish() != pool_checksum) {
+            throw pool_missing();
+        }
+        saved.pool_checksum = std::move(pool_sum);
         saved.history = read_history(in);
         const auto builders = in.count(12);
         saved.builders.reserve(builders);
@@ -696,12 +699,9 @@ void Cache::save(const history::History& history, const std::vector<const Builde
         }
         pool.commit();
     } else {
-        // The checksum goes on from the one loaded: the old bytes are not read again.
-        if (saved->pool_checksum && saved->pool_size == m_pool_start) {
-            pool_sum = saved->pool_checksum->sum;
-        } else {
-            pool_sum.update(saved->pool_file->bytes().substr(0, m_pool_start));
-        }
+        // The checksum goes on from the one loaded (m_pool_start is where that pool ends):
+        // the old bytes are not read again.
+        pool_sum = saved->pool_checksum->sum;
         const int fd = ::open(m_pool_path.c_str(), O_WRONLY | O_CLOEXEC);
         if (fd < 0) {
             fail("cannot write {}: {}", m_pool_path.string(), std::strerror(errno));

@@ -54,7 +54,7 @@ struct Saved {
     std::shared_ptr<const MappedFile> file;
     std::shared_ptr<const MappedFile> pool_file;
     std::uint64_t pool_size = 0; ///< the pool bytes the saved state uses and checked
-    std::shared_ptr<const PoolChecksum> pool_checksum;
+    std::shared_ptr<const PoolChecksum> pool_checksum; ///< of the pool's first pool_size bytes
     std::vector<SavedBuilder> builders;
 };
 

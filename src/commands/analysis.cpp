@@ -414,15 +414,12 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
         try {
             if (analysis.cache) {
                 auto& cache = *analysis.cache;
-                if (!cache.fresh_pool()) {
-                    to_save[order[item]].emplace(
-                        playlist.builder
-                            ? cache::BuilderToSave(*playlist.builder, restored_from, cache)
-                            : cache::BuilderToSave(*playlist.saved));
-                } else if (playlist.builder) {
-                    to_save[order[item]].emplace(*playlist.builder, nullptr, cache);
-                } else { // a new pool: its texts are written again too
-                    to_save[order[item]].emplace(playlist.up_to_date(analysis), nullptr, cache);
+                if (!playlist.builder && !cache.fresh_pool()) {
+                    to_save[order[item]].emplace(*playlist.saved); // copied as it was saved
+                } else { // built now, or restored to write its texts into a new pool
+                    to_save[order[item]].emplace(playlist.up_to_date(analysis),
+                                                 cache.fresh_pool() ? nullptr : restored_from,
+                                                 cache);
                 }
             }
         } catch (const std::exception& error) {
