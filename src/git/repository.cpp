@@ -58,14 +58,19 @@ std::optional<git_oid> directory_tree_id(git_repository* repo, const git_commit*
             tree = lookup_tree(repo, current);
         }
     }
-    // Git cannot record an empty directory, and `git log -- DIR` sees an empty tree as no
-    // directory at all; a tree written by other tools may still hold one.
-    git_oid empty;
-    git_oid_fromstr(&empty, "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
-    if (git_oid_equal(&current, &empty)) {
+    if (is_empty_tree(current)) {
         return std::nullopt;
     }
     return current;
+}
+
+bool is_empty_tree(const git_oid& id) {
+    static const git_oid empty = [] {
+        git_oid oid;
+        git_oid_fromstr(&oid, "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+        return oid;
+    }();
+    return git_oid_equal(&id, &empty);
 }
 
 Tree lookup_tree(git_repository* repo, const git_oid& id) {

@@ -20,8 +20,13 @@ Repository reopen(git_repository* repo);
 /// Resolves a revision (`HEAD`, a branch, a commit id, `main~3`) to a commit.
 Commit resolve_commit(git_repository* repo, std::string_view rev);
 
+/// True for the empty tree's id. Git cannot record an empty directory, and `git log --
+/// DIR` sees an empty tree as no directory at all; a tree written by other tools may
+/// still hold one.
+bool is_empty_tree(const git_oid& id);
+
 /// The id of the tree at `dir` (slash-separated, relative to the root) in `commit`,
-/// or nothing when the commit has no directory there.
+/// or nothing when the commit has no directory there (or an empty tree).
 std::optional<git_oid> directory_tree_id(git_repository* repo, const git_commit* commit,
                                          std::string_view dir);
 

@@ -301,9 +301,8 @@ class Walker {
         return parsed;
     }
 
-    /// The tree of the analysed directory under the root tree `root`, if there is one.
-    /// Git cannot record an empty directory, and `git log -- DIR` sees an empty tree as
-    /// no directory at all; a tree written by other tools may still hold one.
+    /// The tree of the analysed directory under the root tree `tree`, if there is one
+    /// (an empty one is none, see git::is_empty_tree).
     std::optional<git_oid> directory_of(git_oid tree) {
         std::string_view dir = m_dir;
         while (!dir.empty()) {
@@ -321,9 +320,7 @@ class Walker {
             }
             tree = entry->oid();
         }
-        git_oid empty;
-        git_oid_fromstr(&empty, "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
-        if (git_oid_equal(&tree, &empty)) {
+        if (git::is_empty_tree(tree)) {
             return std::nullopt;
         }
         return tree;
