@@ -48,8 +48,11 @@ std::optional<std::uint64_t> delta_size(const unsigned char*& p, const unsigned 
     return std::nullopt;
 }
 
-/// Applies git delta instructions to `base`; nothing when they do not fit it.
-ObjectBytes apply_delta(std::string_view base, const unsigned char* p, const unsigned char* end) {
+} // namespace
+
+ObjectBytes apply_delta(std::string_view base, std::string_view delta) {
+    const auto* p = reinterpret_cast<const unsigned char*>(delta.data());
+    const auto* const end = p + delta.size();
     const auto base_size = delta_size(p, end);
     const auto result_size = delta_size(p, end);
     // Each instruction (at least a byte) adds at most the whole base or 127 bytes: a larger
@@ -109,8 +112,6 @@ ObjectBytes apply_delta(std::string_view base, const unsigned char* p, const uns
     }
     return ObjectBytes(std::move(result), *result_size);
 }
-
-} // namespace
 
 struct PackSet::Pack {
     std::shared_ptr<const MappedFile> index;
@@ -474,8 +475,8 @@ std::optional<std::pair<ObjectBytes, int>> ObjectReader::read_packed(PackSet::Lo
     if (!inflate(m_delta.data())) {
         return std::nullopt;
     }
-    const auto* instructions = reinterpret_cast<const unsigned char*>(m_delta.data());
-    ObjectBytes bytes = apply_delta(base_object->first.view(), instructions, instructions + size);
+    ObjectBytes bytes =
+        apply_delta(base_object->first.view(), std::string_view(m_delta.data(), size));
     if (!bytes) {
         return std::nullopt;
     }

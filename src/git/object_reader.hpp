@@ -43,6 +43,10 @@ class ObjectBytes {
     std::size_t m_size = 0;
 };
 
+/// Applies git delta instructions (gitformat-pack.txt, "Deltified representation") to
+/// `base`; no bytes when they are malformed or do not fit it.
+ObjectBytes apply_delta(std::string_view base, std::string_view delta);
+
 /// The pack files of one repository (`objects/pack/*.idx` with their `.pack`), mapped
 /// read-only. Immutable once opened, so threads share one.
 class PackSet {
