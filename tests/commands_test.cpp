@@ -105,9 +105,10 @@ std::vector<std::vector<std::string>> query(sqlite3* db, const std::string& sql)
     return rows;
 }
 
-TEST(ExportCommand, DatabaseIsConsistentWithTablesAndFiles) {
-    test::TempDir dir;
-    const auto repo = generated(dir, 11, 30);
+/// Exports `repo` and checks the database against the reference tables and the files;
+/// `min_snapshots` is how many snapshot rows at least are checked against the files.
+void expect_export_consistent(const test::TempDir& dir, const std::filesystem::path& repo,
+                              std::size_t min_snapshots) {
     const auto file = dir.path() / "history.sqlite";
     ASSERT_EQ(
         run_command({"export", "--repo", repo.string(), "--sqlite", file.string(), "-q"}).first,
@@ -155,13 +156,35 @@ TEST(ExportCommand, DatabaseIsConsistentWithTablesAndFiles) {
     std::size_t checked = 0;
     for (const auto& row :
          query(db, "SELECT playlist, commit_id, track_lines FROM snapshots WHERE deleted = 0")) {
-        const std::string content =
-            test::run("git -C " + q + " show " + row[1] + ":playlists/plain/" + row[0]);
+        const std::string content = test::run(
+            "git -C " + q + " show " + test::shell_quote(row[1] + ":playlists/plain/" + row[0]));
         EXPECT_EQ(std::to_string(plain::parse_plain_file(content).tracks.size()), row[2])
             << row[0] << " at " << row[1];
         ++checked;
     }
-    EXPECT_GT(checked, 30u);
+    EXPECT_GE(checked, min_snapshots);
+    sqlite3_close(db);
+}
+
+TEST(ExportCommand, DatabaseIsConsistentWithTablesAndFiles) {
+    test::TempDir dir;
+    expect_export_consistent(dir, generated(dir, 11, 30), 30);
+}
+
+TEST(ExportCommand, EmptyAndMissingFieldsAreEmptyTextNotNull) {
+    test::TempDir dir;
+    const auto repo = test::make_scenario_repo(
+        dir, test::read_file(test::source_dir() / "fixtures/scenarios/quirks.scenario"));
+    expect_export_consistent(dir, repo, 10);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2((dir.path() / "history.sqlite").c_str(), &db, SQLITE_OPEN_READONLY,
+                              nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(query(db, "SELECT title, artists, album FROM tracks WHERE key = ' --  -- '"),
+              (std::vector<std::vector<std::string>>{{"", "", ""}}));
+    EXPECT_EQ(query(db, "SELECT count(*) FROM tracks WHERE title = '' OR artists = '' OR "
+                        "album = ''"),
+              (std::vector<std::vector<std::string>>{{"3"}}));
     sqlite3_close(db);
 }
 

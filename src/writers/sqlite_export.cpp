@@ -92,8 +92,9 @@ class Insert {
         m_statement.reset(raw);
     }
     Insert& text(std::string_view value) {
+        // An empty view may have no data at all, which SQLite would bind as NULL.
         check(m_db,
-              sqlite3_bind_text(m_statement.get(), ++m_index, value.data(),
+              sqlite3_bind_text(m_statement.get(), ++m_index, value.data() ? value.data() : "",
                                 static_cast<int>(value.size()), SQLITE_TRANSIENT),
               "binding a value");
         return *this;
@@ -109,8 +110,14 @@ class Insert {
         check(m_db, sqlite3_bind_int64(m_statement.get(), ++m_index, value), "binding a value");
         return *this;
     }
-    void run() {
-        check(m_db, sqlite3_step(m_statement.get()), "inserting a row");
+    /// Inserts the row; a failure names `what` it was (a function, so that the message
+    /// is only formatted when needed).
+    template <typename What>
+    void run(const What& what) {
+        const int status = sqlite3_step(m_statement.get());
+        if (status != SQLITE_DONE) {
+            fail("inserting {}: {}", what(), sqlite3_errmsg(m_db));
+        }
         sqlite3_reset(m_statement.get());
         m_index = 0;
     }
@@ -130,6 +137,11 @@ void exec(sqlite3* db, std::string_view sql) {
     }
 }
 
+std::string describe_track(std::string_view playlist, const tables::TrackRow& row) {
+    return fmt::format("track '{} -- {} -- {}' of playlist {}", row.title, row.artists, row.album,
+                       playlist);
+}
+
 void insert_all(sqlite3* db, const std::vector<CommitRow>& commits,
                 const std::vector<PlaylistExport>& playlists) {
     Insert commit(db, "INSERT INTO commits VALUES (?, ?, ?, ?)");
@@ -138,7 +150,7 @@ void insert_all(sqlite3* db, const std::vector<CommitRow>& commits,
             .integer(static_cast<std::int64_t>(i))
             .text(commits[i].date)
             .integer(commits[i].time)
-            .run();
+            .run([&] { return fmt::format("commit {}", commits[i].id); });
     }
     Insert playlist(db, "INSERT INTO playlists VALUES (?, ?, ?, ?, ?)");
     Insert snapshot(db, "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)");
@@ -152,14 +164,17 @@ void insert_all(sqlite3* db, const std::vector<CommitRow>& commits,
             .text(t.description)
             .integer(t.versions)
             .integer(t.deleted)
-            .run();
+            .run([&] { return fmt::format("playlist {}", t.id); });
         for (const auto& s : p.snapshots) {
             snapshot.text(t.id)
                 .text(at(s.snapshot).id)
                 .integer(s.track_lines)
                 .integer(s.keys)
                 .integer(s.deleted)
-                .run();
+                .run([&] {
+                    return fmt::format("the version of playlist {} at commit {}", t.id,
+                                       at(s.snapshot).id);
+                });
         }
         for (const auto& r : t.rows) {
             track.text(t.id)
@@ -177,7 +192,7 @@ void insert_all(sqlite3* db, const std::vector<CommitRow>& commits,
                                          : std::nullopt)
                 .integer(r.stints)
                 .integer(r.days_present)
-                .run();
+                .run([&] { return describe_track(t.id, r); });
         }
         for (const auto& m : p.memberships) {
             membership.text(t.id)
@@ -188,7 +203,10 @@ void insert_all(sqlite3* db, const std::vector<CommitRow>& commits,
                                      : std::nullopt)
                 .optional_text(m.end ? std::optional<std::string_view>(at(*m.end).date)
                                      : std::nullopt)
-                .run();
+                .run([&] {
+                    return fmt::format("a stint of '{}' in playlist {} from commit {}", m.key, t.id,
+                                       at(m.start).id);
+                });
         }
     }
 }
