@@ -50,13 +50,14 @@ gh::ExitCode dispatch(const std::vector<std::string>& args) {
 } // namespace
 
 int main(int argc, char** argv) {
+    gh::open_standard_descriptors();
     try {
         return static_cast<int>(dispatch(std::vector<std::string>(argv + 1, argv + argc)));
     } catch (const gh::Error& error) {
-        fmt::print(stderr, "gh-analyze: error: {}\n", gh::escape_control(error.what(), true));
+        gh::print_diagnostic("error: ", error.what());
         return static_cast<int>(error.code());
     } catch (const std::exception& error) {
-        fmt::print(stderr, "gh-analyze: error: {}\n", gh::escape_control(error.what(), true));
+        gh::print_diagnostic("error: ", error.what());
         return static_cast<int>(gh::ExitCode::data);
     }
 }

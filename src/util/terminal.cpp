@@ -3,8 +3,11 @@
 #include "util/error.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 namespace gh {
@@ -23,6 +26,56 @@ std::string escape_control(std::string_view text, bool keep_newlines) {
     return out;
 }
 
+void write_diagnostic(std::string_view text) noexcept {
+    // SIGPIPE is blocked on this thread while it writes; one raised by the write is taken
+    // back before it is unblocked.
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    sigset_t previous;
+    const bool blocked = pthread_sigmask(SIG_BLOCK, &pipe_signal, &previous) == 0;
+    std::fflush(stderr);
+    bool broken_pipe = false;
+    while (!text.empty()) {
+        const ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            broken_pipe = errno == EPIPE;
+            break;
+        }
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (blocked) {
+        if (broken_pipe && !sigismember(&previous, SIGPIPE)) {
+            const timespec now{};
+            while (sigtimedwait(&pipe_signal, nullptr, &now) < 0 && errno == EINTR) {
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    }
+}
+
+void print_diagnostic(std::string_view prefix, std::string_view message) noexcept {
+    try {
+        write_diagnostic(fmt::format("gh-analyze: {}{}\n", prefix, escape_control(message, true)));
+    } catch (...) { // out of memory: the message is lost, not the run
+    }
+}
+
+void open_standard_descriptors() noexcept {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            const int null = ::open("/dev/null", O_RDWR);
+            if (null >= 0 && null != fd) { // the lowest free descriptor, normally `fd`
+                dup2(null, fd);
+                close(null);
+            }
+        }
+    }
+}
+
 bool stderr_is_terminal() {
     return isatty(STDERR_FILENO) == 1;
 }
@@ -37,18 +90,16 @@ void Progress::update(std::string_view stage, std::size_t done, std::size_t tota
     }
     m_last = now;
     m_drawn = true;
-    if (total > 0) {
-        fmt::print(stderr, "\r\033[K{}: {}/{}", stage, done, total);
-    } else {
-        fmt::print(stderr, "\r\033[K{}: {}", stage, done);
+    try {
+        write_diagnostic(total > 0 ? fmt::format("\r\033[K{}: {}/{}", stage, done, total)
+                                   : fmt::format("\r\033[K{}: {}", stage, done));
+    } catch (...) {
     }
-    std::fflush(stderr);
 }
 
 void Progress::clear() {
     if (m_drawn) {
-        fmt::print(stderr, "\r\033[K");
-        std::fflush(stderr);
+        write_diagnostic("\r\033[K");
         m_drawn = false;
     }
 }
@@ -73,8 +124,8 @@ void PhaseTimer::lap(std::string_view phase) {
         return;
     }
     const auto now = std::chrono::steady_clock::now();
-    fmt::print(stderr, "gh-analyze: timing: {:<12} {:8.1f} ms\n", phase,
-               std::chrono::duration<double, std::milli>(now - m_start).count());
+    note("timing: {:<12} {:8.1f} ms", phase,
+         std::chrono::duration<double, std::milli>(now - m_start).count());
     m_start = now;
 }
 

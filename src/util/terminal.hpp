@@ -13,19 +13,37 @@ namespace gh {
 /// Newlines stay when `keep_newlines` (messages of several lines).
 std::string escape_control(std::string_view text, bool keep_newlines = false);
 
+/// Writes `text` to stderr as it is. A diagnostic that cannot be shown (stderr closed,
+/// full, or a pipe nobody reads) is dropped: it must never stop the work it reports on,
+/// so this neither throws nor lets SIGPIPE end the process.
+void write_diagnostic(std::string_view text) noexcept;
+
+/// Writes `gh-analyze: <prefix><message>` and a newline to stderr (see
+/// write_diagnostic), control characters escaped.
+void print_diagnostic(std::string_view prefix, std::string_view message) noexcept;
+
 /// Prints `gh-analyze: warning: <message>` on stderr, control characters escaped.
 template <typename... Args>
-void warn(fmt::format_string<Args...> format, Args&&... args) {
-    fmt::print(stderr, "gh-analyze: warning: {}\n",
-               escape_control(fmt::format(format, std::forward<Args>(args)...), true));
+void warn(fmt::format_string<Args...> format, Args&&... args) noexcept {
+    try {
+        print_diagnostic("warning: ", fmt::format(format, std::forward<Args>(args)...));
+    } catch (...) { // formatting ran out of memory: the warning is lost, not the run
+    }
 }
 
 /// Prints `gh-analyze: <message>` on stderr: a summary, not a problem.
 template <typename... Args>
-void note(fmt::format_string<Args...> format, Args&&... args) {
-    fmt::print(stderr, "gh-analyze: {}\n",
-               escape_control(fmt::format(format, std::forward<Args>(args)...), true));
+void note(fmt::format_string<Args...> format, Args&&... args) noexcept {
+    try {
+        print_diagnostic("", fmt::format(format, std::forward<Args>(args)...));
+    } catch (...) {
+    }
 }
+
+/// Opens /dev/null on whichever of stdin, stdout and stderr is closed, as git does:
+/// otherwise the next file the process opens would take that descriptor, and messages
+/// meant for stderr would be written into it.
+void open_standard_descriptors() noexcept;
 
 /// True when stderr is a terminal (where progress may be drawn).
 bool stderr_is_terminal();
