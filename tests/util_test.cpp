@@ -5,10 +5,14 @@
 #include "util/terminal.hpp"
 #include "util/text_index.hpp"
 
+#include <fcntl.h>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <set>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace gh {
 namespace {
@@ -132,6 +136,70 @@ TEST(AtomicFile, FailureNamesThePathAndLeavesNothing) {
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("missing/x.csv"), std::string::npos);
     }
+}
+
+/// A process id that no process has: a child that has exited and been waited for.
+pid_t gone_pid() {
+    const pid_t child = fork();
+    if (child == 0) {
+        _exit(0);
+    }
+    waitpid(child, nullptr, 0);
+    return child;
+}
+
+TEST(AtomicFile, StaleTemporariesOfGoneWritersAreRemovedOthersKept) {
+    test::TempDir dir;
+    const auto make = [&](const std::string& name) {
+        std::ofstream(dir.path() / name) << "half";
+        return dir.path() / name;
+    };
+    const std::string dead = std::to_string(gone_pid());
+    const auto stale = make(".a.csv.tmp-" + dead + "-AbCdEf");
+    const auto stale_export = make(".h.sqlite.tmp-" + dead); // as exports of 0.1 named them
+    const auto stale_legacy = make(".b.csv.tmp-Xy12Zw");     // no process id: unlocked is gone
+    const auto alive = make(".c.csv.tmp-1-AbCdEf");          // process 1 is alive
+    const auto other_target = make(".notes.txt.tmp-" + dead + "-AbCdEf");
+    const auto not_ours = make(".a.csv.tmp-other");
+    const auto locked = make(".d.csv.tmp-" + dead + "-AbCdEf");
+    const int held = open(locked.c_str(), O_RDONLY);
+    ASSERT_EQ(flock(held, LOCK_EX), 0);
+    TemporaryFile writing(dir.path() / "e.csv"); // being written by this process
+    std::ofstream(dir.path() / "unrelated.csv") << "keep";
+
+    remove_stale_temporaries(dir.path(), [](std::string_view target) {
+        return target.ends_with(".csv") || target == "h.sqlite";
+    });
+    EXPECT_FALSE(std::filesystem::exists(stale));
+    EXPECT_FALSE(std::filesystem::exists(stale_export));
+    EXPECT_FALSE(std::filesystem::exists(stale_legacy));
+    EXPECT_TRUE(std::filesystem::exists(alive));
+    EXPECT_TRUE(std::filesystem::exists(other_target));
+    EXPECT_TRUE(std::filesystem::exists(not_ours));
+    EXPECT_TRUE(std::filesystem::exists(locked));
+    EXPECT_TRUE(std::filesystem::exists(writing.temporary_path()));
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "unrelated.csv"));
+    close(held);
+}
+
+// (The umask is read once per process: tests/e2e/cli-test checks other umasks.)
+TEST(AtomicFile, TemporaryFilesFollowTheUmaskAndLeaveNothingUncommitted) {
+    test::TempDir dir;
+    const mode_t mask = umask(0);
+    umask(mask);
+    std::string name;
+    {
+        TemporaryFile file(dir.path() / "x.sqlite");
+        name = file.temporary_path();
+        struct stat status {};
+        ASSERT_EQ(fstat(file.fd(), &status), 0);
+        EXPECT_EQ(status.st_mode & 0777, 0666u & ~mask);
+        const int other = open(name.c_str(), O_RDONLY); // another reader is locked out
+        EXPECT_NE(flock(other, LOCK_EX | LOCK_NB), 0);
+        close(other);
+    }
+    EXPECT_FALSE(std::filesystem::exists(name));
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 TEST(FileNames, IdsAndHandMadeNamesAreSafeHostileOnesAreNot) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <iostream>
 #include <numeric>
 #include <set>
@@ -16,6 +17,24 @@
 namespace po = boost::program_options;
 
 namespace gh::commands {
+
+namespace {
+
+/// The thread count of --jobs: a whole number from 1 to k_max_jobs, in decimal (Boost
+/// would read "-1" as the largest unsigned number).
+unsigned parse_jobs(const std::string& text) {
+    constexpr unsigned k_max_jobs = 1024;
+    unsigned jobs = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), jobs);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || jobs < 1 ||
+        jobs > k_max_jobs) {
+        throw po::error(fmt::format("--jobs '{}': expected a number of threads from 1 to {}", text,
+                                    k_max_jobs));
+    }
+    return jobs;
+}
+
+} // namespace
 
 void add_history_options(po::options_description& options, HistoryOptions& values) {
     auto option = options.add_options();
@@ -33,7 +52,9 @@ void add_history_options(po::options_description& options, HistoryOptions& value
            "track key: 'line' (the whole line lowercased, the archive's key) or "
            "'title-artists' (album variants collapse into one row)");
     option("quiet,q", po::bool_switch(&values.quiet), "no progress display");
-    option("jobs,j", po::value(&values.jobs)->value_name("N"),
+    option("jobs,j",
+           po::value<std::string>()->value_name("N")->notifier(
+               [&values](const std::string& text) { values.jobs = parse_jobs(text); }),
            "threads that read, build and write tables (default: one per processor)");
     option("no-cache",
            po::bool_switch()->notifier([&values](bool off) { values.use_cache = !off; }),

@@ -46,6 +46,10 @@ class DirectoryWriter {
         if (error) {
             fail("cannot create output directory {}: {}", m_out.string(), error.message());
         }
+        // Temporary tables left by a run that was killed while it wrote here.
+        const std::string suffix = fmt::format(".{}", writers::extension(format));
+        remove_stale_temporaries(m_out,
+                                 [&](std::string_view target) { return target.ends_with(suffix); });
         if (analysis.cache) {
             m_manifest.emplace(*analysis.cache, m_out, writers::extension(format));
         }

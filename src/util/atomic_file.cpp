@@ -3,8 +3,12 @@
 #include "util/error.hpp"
 
 #include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
@@ -113,70 +117,135 @@ void FileReleaser::run() {
     }
 }
 
-AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, FileReleaser* releaser)
-    : m_path(std::move(path)), m_releaser(releaser) {
+TemporaryFile::TemporaryFile(std::filesystem::path path) : m_path(std::move(path)) {
     // Appended piece by piece: GCC 12 warns wrongly about "." + name at -O3 (-Wrestrict).
     std::string name = ".";
     name += m_path.filename().string();
-    name += ".tmp-XXXXXX";
+    name += ".tmp-";
+    name += std::to_string(getpid());
+    name += "-XXXXXX";
     m_temporary = (m_path.parent_path() / name).string();
-    m_fd = mkstemp(m_temporary.data());
+    m_fd = mkostemp(m_temporary.data(), O_CLOEXEC);
     if (m_fd < 0) {
         fail("cannot create a temporary file next to {}: {}", m_path.string(),
              std::strerror(errno));
     }
+    if (flock(m_fd, LOCK_EX | LOCK_NB) != 0 || fchmod(m_fd, creation_mode()) != 0) {
+        give_up("cannot prepare a temporary file for");
+    }
 }
 
-AtomicFileWriter::~AtomicFileWriter() {
+TemporaryFile::~TemporaryFile() {
     if (m_fd >= 0) {
+        unlink(m_temporary.c_str()); // while it is locked: no one else removes it
         close(m_fd);
-        unlink(m_temporary.c_str());
     }
+}
+
+void TemporaryFile::give_up(std::string_view doing) {
+    const int saved = errno;
+    unlink(m_temporary.c_str());
+    close(m_fd);
+    m_fd = -1;
+    fail("{} {}: {}", doing, m_path.string(), std::strerror(saved));
+}
+
+void TemporaryFile::commit() {
+    // Renamed while still open and locked, so that it is never seen stale under its
+    // temporary name.
+    if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
+        give_up("cannot replace");
+    }
+    const int fd = std::exchange(m_fd, -1);
+    if (close(fd) != 0) {
+        fail("cannot write {}: {}", m_path.string(), std::strerror(errno));
+    }
+}
+
+namespace {
+
+/// The process id in a temporary file's name suffix (what follows ".tmp-"), when it has
+/// one: "<pid>-XXXXXX" now, "<pid>" for exports of earlier versions.
+std::optional<pid_t> writer_of(std::string_view suffix) {
+    const auto digits = suffix.substr(0, suffix.find('-'));
+    pid_t pid = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
+        pid <= 0 || (digits.size() != suffix.size() && suffix.size() != digits.size() + 7)) {
+        return std::nullopt;
+    }
+    return pid;
+}
+
+bool is_alive(pid_t pid) {
+    return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/// Removes `path` if no one holds its lock: its writer is gone.
+void remove_if_unlocked(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        return;
+    }
+    struct stat opened {};
+    struct stat named {};
+    if (fstat(fd, &opened) == 0 && S_ISREG(opened.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+        lstat(path.c_str(), &named) == 0 && named.st_ino == opened.st_ino &&
+        named.st_dev == opened.st_dev) {
+        unlink(path.c_str());
+    }
+    close(fd);
+}
+
+} // namespace
+
+void remove_stale_temporaries(const std::filesystem::path& dir,
+                              const std::function<bool(std::string_view target)>& ours) {
+    std::error_code error;
+    for (std::filesystem::directory_iterator entry(dir, error), end; !error && entry != end;
+         entry.increment(error)) {
+        const std::string name = entry->path().filename().string();
+        const auto marker = name.rfind(".tmp-");
+        if (!name.starts_with('.') || marker == std::string::npos || marker < 2 ||
+            !ours(std::string_view(name).substr(1, marker - 1))) {
+            continue;
+        }
+        const std::string_view suffix = std::string_view(name).substr(marker + 5);
+        const auto pid = writer_of(suffix);
+        if (pid ? is_alive(*pid) : suffix.size() != 6) {
+            continue; // its writer may still be at work, or it is not one of ours
+        }
+        remove_if_unlocked(entry->path());
+    }
+}
+
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, FileReleaser* releaser)
+    : m_file(std::move(path)), m_releaser(releaser) {}
+
+AtomicFileWriter::~AtomicFileWriter() {
     if (m_old >= 0) {
         close(m_old);
     }
 }
 
-void AtomicFileWriter::give_up(std::string_view doing) {
-    const int saved = errno;
-    close(m_fd);
-    m_fd = -1;
-    unlink(m_temporary.c_str());
-    fail("{} {}: {}", doing, m_path.string(), std::strerror(saved));
-}
-
 void AtomicFileWriter::write(std::string_view bytes) {
     while (!bytes.empty()) {
-        const ssize_t n = ::write(m_fd, bytes.data(), bytes.size());
+        const ssize_t n = ::write(m_file.fd(), bytes.data(), bytes.size());
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n < 0) {
-            give_up("cannot write");
+            m_file.give_up("cannot write");
         }
         bytes.remove_prefix(static_cast<std::size_t>(n));
     }
 }
 
 void AtomicFileWriter::commit() {
-    if (fchmod(m_fd, creation_mode()) != 0) {
-        give_up("cannot set the permissions of");
-    }
-    if (close(m_fd) != 0) {
-        m_fd = -1;
-        const int saved = errno;
-        unlink(m_temporary.c_str());
-        fail("cannot write {}: {}", m_path.string(), std::strerror(saved));
-    }
-    m_fd = -1;
     if (m_releaser && m_old < 0) {
-        m_old = open_existing(m_path);
+        m_old = open_existing(m_file.path());
     }
-    if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
-        const int saved = errno;
-        unlink(m_temporary.c_str());
-        fail("cannot replace {}: {}", m_path.string(), std::strerror(saved));
-    }
+    m_file.commit();
     if (m_old >= 0 && m_releaser) {
         m_releaser->release(std::exchange(m_old, -1));
     }

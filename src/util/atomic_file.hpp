@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -41,9 +42,42 @@ class FileReleaser {
     std::thread m_thread;
 };
 
+/// The file that will replace `path` once complete: `.<name>.tmp-<pid>-XXXXXX` in the same
+/// directory, with the mode a new file gets (0666 less the umask), and locked (flock) for
+/// as long as it is open, so that remove_stale_temporaries can tell a file whose writer
+/// was killed from one being written. Destroyed without `commit`, it is removed.
+class TemporaryFile {
+  public:
+    explicit TemporaryFile(std::filesystem::path path);
+    TemporaryFile(const TemporaryFile&) = delete;
+    TemporaryFile& operator=(const TemporaryFile&) = delete;
+    ~TemporaryFile();
+
+    int fd() const { return m_fd; }
+    const std::string& temporary_path() const { return m_temporary; }
+    const std::filesystem::path& path() const { return m_path; }
+
+    /// Renames the temporary file over `path`, then closes it.
+    void commit();
+    /// Removes the temporary file and throws gh::Error "<doing> <path>: <errno's reason>".
+    [[noreturn]] void give_up(std::string_view doing);
+
+  private:
+    std::filesystem::path m_path;
+    std::string m_temporary;
+    int m_fd = -1;
+};
+
+/// Removes from `dir` the temporary files of TemporaryFile (and of earlier versions of
+/// gh-analyze) whose writer is gone: killed before it could remove them. `ours` says
+/// which target file names this caller writes there; other files are never touched.
+/// Failures are ignored: a stale file is only wasted space.
+void remove_stale_temporaries(const std::filesystem::path& dir,
+                              const std::function<bool(std::string_view target)>& ours);
+
 /// Writes a file so that readers see the old file or the new one, never a half-written
-/// one: the bytes go to a temporary file in the same directory, which `commit` renames
-/// over the target. A writer destroyed without `commit` removes its temporary file.
+/// one: the bytes go to a TemporaryFile, which `commit` renames over the target. A writer
+/// destroyed without `commit` removes its temporary file.
 class AtomicFileWriter {
   public:
     /// With a `releaser`, the file replaced by `commit` is let go of on its thread.
@@ -59,11 +93,7 @@ class AtomicFileWriter {
     void replacing(int fd) { m_old = fd; }
 
   private:
-    [[noreturn]] void give_up(std::string_view doing);
-
-    std::filesystem::path m_path;
-    std::string m_temporary;
-    int m_fd = -1;
+    TemporaryFile m_file;
     FileReleaser* m_releaser = nullptr;
     int m_old = -1; ///< the file being replaced, when it is let go of by m_releaser
 };

@@ -1,12 +1,12 @@
 #include "writers/sqlite_export.hpp"
 
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
 #include <memory>
 #include <sqlite3.h>
-#include <unistd.h>
 
 namespace gh::writers {
 
@@ -215,31 +215,31 @@ void insert_all(sqlite3* db, const std::vector<CommitRow>& commits,
 
 void write_sqlite(const std::filesystem::path& path, const std::vector<CommitRow>& commits,
                   const std::vector<PlaylistExport>& playlists) {
-    const auto temporary =
-        path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), getpid());
-    std::filesystem::remove(temporary);
-    try {
-        Database db;
-        sqlite3* raw = nullptr;
-        if (sqlite3_open(temporary.c_str(), &raw) != SQLITE_OK) {
-            db.reset(raw);
-            fail("cannot create {}: {}", temporary.string(),
-                 raw ? sqlite3_errmsg(raw) : "out of memory");
-        }
-        db.reset(raw);
-        exec(db.get(),
-             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
-        exec(db.get(), "BEGIN");
-        exec(db.get(), k_schema);
-        insert_all(db.get(), commits, playlists);
-        exec(db.get(), "COMMIT");
-        db.reset();
-        std::filesystem::rename(temporary, path);
-    } catch (...) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        throw;
+    const std::string name = path.filename().string();
+    const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    remove_stale_temporaries(dir, [&](std::string_view target) { return target == name; });
+    // Made here rather than by SQLite: it gets the umask's mode, and it is locked while
+    // it is written, as every temporary file of ours is.
+    TemporaryFile temporary(path);
+    Database db;
+    sqlite3* raw = nullptr;
+    const int status =
+        sqlite3_open_v2(temporary.temporary_path().c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    db.reset(raw);
+    if (status != SQLITE_OK) {
+        fail("cannot open {}: {}", temporary.temporary_path(),
+             raw ? sqlite3_errmsg(raw) : "out of memory");
     }
+    exec(db.get(),
+         "PRAGMA foreign_keys = ON; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
+    exec(db.get(), "BEGIN");
+    exec(db.get(), k_schema);
+    insert_all(db.get(), commits, playlists);
+    exec(db.get(), "COMMIT");
+    if (sqlite3_close(db.release()) != SQLITE_OK) {
+        fail("cannot finish writing {}", temporary.temporary_path());
+    }
+    temporary.commit();
 }
 
 } // namespace gh::writers
