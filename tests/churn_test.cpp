@@ -35,7 +35,7 @@ ChurnInput example() {
     // v1: {a, b, e}         size 3, begun e, ended c d
     // v2: {a, e, f, g}      size 4, begun f g, ended b
     ChurnInput input;
-    input.playlist = "p";
+    input.playlist.assign(1, 'p'); // (assigning "p": a false GCC 12 -Wrestrict at -O3)
     input.versions = {{0, 4, 4, 0}, {2, 3, 1, 2}, {4, 4, 2, 1}};
     input.first_size = 4;
     input.first_last_common = 1; // only a is in both {a,b,c,d} and {a,e,f,g}
@@ -114,7 +114,7 @@ TEST(Churn, TimeSeriesByWeekCarriesSizes) {
     // 2021-05-03 is a Monday. Versions on Mon 3rd, Wed 5th, Tue 11th; tip Sun 23rd.
     const std::int32_t monday = *parse_day("2021-05-03");
     ChurnInput input;
-    input.playlist = "p";
+    input.playlist.assign(1, 'p'); // (assigning "p": a false GCC 12 -Wrestrict at -O3)
     input.versions = {{monday, 10, 10, 0}, {monday + 2, 9, 1, 2}, {monday + 8, 12, 3, 0}};
     const auto series = time_series(input, Period::week, monday + 20);
     ASSERT_EQ(series.size(), 3u);

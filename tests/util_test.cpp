@@ -103,7 +103,7 @@ TEST(AtomicFile, TheReleaserHoldsABoundedNumberOfFiles) {
     {
         FileReleaser releaser(1000); // never woken for a batch: only the bound lets go
         for (int i = 0; i < 200; ++i) {
-            const auto path = dir.path() / ("t" + std::to_string(i % 3) + ".md");
+            const auto path = dir.path() / fmt::format("t{}.md", i % 3);
             EXPECT_TRUE(write_file_atomically(path, "version " + std::to_string(i), &releaser));
             most = std::max(most, open_files() - before);
         }

@@ -107,17 +107,18 @@ std::string render_rows(const std::vector<std::string>& columns,
                         const std::string& format) {
     if (format == "csv") {
         std::string out;
-        for (const auto* row : {&columns}) {
-            for (std::size_t i = 0; i < row->size(); ++i) {
-                out += (i ? "," : "") + writers::csv_field((*row)[i]);
-            }
-            out += "\r\n";
-        }
-        for (const auto& row : rows) {
+        const auto append = [&out](const std::vector<std::string>& row) {
             for (std::size_t i = 0; i < row.size(); ++i) {
-                out += (i ? "," : "") + writers::csv_field(row[i]);
+                if (i > 0) {
+                    out += ',';
+                }
+                out += writers::csv_field(row[i]);
             }
             out += "\r\n";
+        };
+        append(columns);
+        for (const auto& row : rows) {
+            append(row);
         }
         return out;
     }
