@@ -227,7 +227,16 @@ Analysis analyse(const HistoryOptions& options) {
         fail("no commit reachable from '{}' has a directory {}", options.rev, dir);
     }
 
+    const auto check_time = [&](const git_oid& commit, std::int64_t time) {
+        if (!has_date(time)) {
+            fail("commit {}: its committer time {} is out of range (expected seconds since "
+                 "1970 up to the end of 9999, {})",
+                 git::hex(commit), time, k_last_dated_time);
+        }
+    };
+    check_time(analysis.history.tip, analysis.history.tip_time);
     for (const auto& snapshot : analysis.history.snapshots) {
+        check_time(snapshot.commit, snapshot.time);
         const std::int32_t day = zone.day_of(snapshot.time);
         analysis.calendar.snapshot_days.push_back(day);
         analysis.labels.dates.push_back(format_day(day));

@@ -20,7 +20,8 @@ class TimeZone {
     TimeZone& operator=(TimeZone&&) noexcept;
     ~TimeZone();
 
-    /// Days since 1970-01-01 of the local calendar date at `unix_seconds`.
+    /// Days since 1970-01-01 of the local calendar date at `unix_seconds`, which must
+    /// have a date (has_date).
     std::int32_t day_of(std::int64_t unix_seconds) const;
 
     const std::string& name() const { return m_name; }
@@ -31,6 +32,14 @@ class TimeZone {
     std::unique_ptr<Zone> m_zone; ///< null for UTC
     std::string m_name = "UTC";
 };
+
+/// Commit times that have a date: from 1970-01-01 to 9999-12-31 (UTC). Later ones
+/// cannot be written as YYYY-MM-DD, and git writes no earlier ones.
+inline constexpr std::int64_t k_first_dated_time = 0;
+inline constexpr std::int64_t k_last_dated_time = 253402300799;
+inline bool has_date(std::int64_t unix_seconds) {
+    return unix_seconds >= k_first_dated_time && unix_seconds <= k_last_dated_time;
+}
 
 /// `YYYY-MM-DD` of a day number.
 std::string format_day(std::int32_t day);
