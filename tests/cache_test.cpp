@@ -295,5 +295,32 @@ TEST(Cache, APoolMostlyOutOfUseIsWrittenAgain) {
     cache::Cache::pool_slack = slack;
 }
 
+TEST(OutputManifest, ReadsBackEveryNameItWrote) {
+    test::TempDir dir;
+    const cache::Cache cache(dir.path(), cache::Settings{"playlists/plain", "line", "UTC"});
+    const auto out = dir.path() / "out";
+    std::filesystem::create_directories(out);
+    const std::vector<std::string> ids = {"37i9dQZF1DXcBWIGoYBM5M", "The Other List",
+                                          "Café del Mar", " two  spaces ", "tab\there"};
+    const cache::OutputManifest::TableState state{"0123456789abcdef0123456789abcdef01234567", 3,
+                                                  18000};
+    {
+        cache::OutputManifest manifest(cache, out, "csv");
+        for (const auto& id : ids) {
+            std::ofstream(out / (id + ".csv")) << id;
+            manifest.record(id, state, out / (id + ".csv"));
+        }
+        manifest.save();
+    }
+    const cache::OutputManifest manifest(cache, out, "csv");
+    for (const auto& id : ids) {
+        EXPECT_TRUE(manifest.current(id, state, out / (id + ".csv"))) << id;
+        auto other = state;
+        other.versions = 4;
+        EXPECT_FALSE(manifest.current(id, other, out / (id + ".csv"))) << id;
+    }
+    EXPECT_FALSE(manifest.current("The", state, out / "The.csv"));
+}
+
 } // namespace
 } // namespace gh

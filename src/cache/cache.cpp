@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
-#include <sstream>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -758,6 +758,20 @@ void Cache::save(const history::History& history, const std::vector<const Builde
     file.commit();
 }
 
+namespace {
+
+/// The manifest's first line: one line per table follows, "<last commit> <versions>
+/// <tip day> <size> <mtime> <id>", the id taking the rest of the line.
+constexpr std::string_view k_manifest_header = "gh-analyze output manifest 2";
+
+template <typename Number>
+bool parse_number(std::string_view text, Number& value) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return !text.empty() && error == std::errc() && end == text.data() + text.size();
+}
+
+} // namespace
+
 OutputManifest::OutputManifest(const Cache& cache, const std::filesystem::path& out_dir,
                                std::string_view format) {
     std::error_code ignored;
@@ -768,13 +782,26 @@ OutputManifest::OutputManifest(const Cache& cache, const std::filesystem::path& 
                                                                        absolute.string(), format)));
     std::ifstream file(m_path);
     std::string line;
+    if (!std::getline(file, line) || line != k_manifest_header) {
+        return; // none yet, or another version's: every table is written once more
+    }
     while (std::getline(file, line)) {
-        std::istringstream fields(line);
-        std::string id;
+        // The id comes last and takes the rest of the line: names may hold spaces.
+        std::string_view rest = line;
+        std::array<std::string_view, 5> fields;
+        bool complete = true;
+        for (auto& field : fields) {
+            const auto space = rest.find(' ');
+            complete = complete && space != std::string_view::npos;
+            field = rest.substr(0, space);
+            rest.remove_prefix(complete ? space + 1 : rest.size());
+        }
         Entry entry;
-        if (fields >> id >> entry.state.last_commit >> entry.state.versions >>
-            entry.state.tip_day >> entry.size >> entry.mtime) {
-            m_entries[id] = entry;
+        entry.state.last_commit = fields[0];
+        if (complete && !rest.empty() && parse_number(fields[1], entry.state.versions) &&
+            parse_number(fields[2], entry.state.tip_day) && parse_number(fields[3], entry.size) &&
+            parse_number(fields[4], entry.mtime)) {
+            m_entries[std::string(rest)] = entry;
         }
     }
 }
@@ -797,10 +824,13 @@ void OutputManifest::record(const std::string& id, const TableState& state,
 }
 
 void OutputManifest::save(FileReleaser* releaser) const {
-    std::string text;
+    std::string text = fmt::format("{}\n", k_manifest_header);
     for (const auto& [id, entry] : m_entries) {
-        text += fmt::format("{} {} {} {} {} {}\n", id, entry.state.last_commit,
-                            entry.state.versions, entry.state.tip_day, entry.size, entry.mtime);
+        if (id.find_first_of("\n\r") != std::string::npos) {
+            continue; // never a file name written (they have no control characters)
+        }
+        text += fmt::format("{} {} {} {} {} {}\n", entry.state.last_commit, entry.state.versions,
+                            entry.state.tip_day, entry.size, entry.mtime, id);
     }
     write_file_atomically(m_path, text, releaser);
 }
