@@ -1,12 +1,15 @@
 // The engine against the reference (tests/support/reference.cpp) on many generated
 // histories with the real archive's quirks.
 
+#include "commands/analysis.hpp"
 #include "git/repository.hpp"
 #include "history/history.hpp"
 #include "support/reference.hpp"
 #include "support/repo.hpp"
 #include "synth/generator.hpp"
 
+#include <cstdlib>
+#include <fstream>
 #include <gtest/gtest.h>
 
 namespace gh {
@@ -33,11 +36,15 @@ TEST(Differential, EngineEqualsReferenceOnGeneratedHistories) {
     std::size_t rows = 0;
     std::size_t removed = 0;
     std::size_t readded = 0;
+    std::size_t deltas = 0;
     for (int seed = 1; seed <= k_histories; ++seed) {
         test::TempDir dir;
         const auto repo = dir.path() / "archive";
         const auto options = options_for(static_cast<std::uint64_t>(seed));
         synth::generate_archive(repo, options);
+        if (seed % 3 == 0) { // deltas, and chains of them, read and applied end to end
+            deltas += test::repack_with_deltas(repo);
+        }
         const auto expected = test::reference_rows(repo, "HEAD", "playlists/plain");
         const auto actual = test::engine_rows(repo, "HEAD", "playlists/plain");
         ASSERT_EQ(actual.size(), expected.size()) << "seed " << seed;
@@ -54,6 +61,75 @@ TEST(Differential, EngineEqualsReferenceOnGeneratedHistories) {
     EXPECT_GT(rows, 5000u);
     EXPECT_GT(removed, 1000u);
     EXPECT_GT(readded, 100u);
+    EXPECT_GT(deltas, 5000u);
+}
+
+/// Sets an environment variable for the scope (git run by the reference sees it too).
+class ScopedEnvironment {
+  public:
+    ScopedEnvironment(const char* name, const char* value) : m_name(name) {
+        setenv(name, value, 1);
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+    ~ScopedEnvironment() { unsetenv(m_name); }
+
+  private:
+    const char* m_name;
+};
+
+// History cut with `git replace --graft`, a commit replaced by another, and grafts in
+// info/grafts: the tables follow the history that `git log` shows, and the cache is never
+// continued across a change of them.
+TEST(Differential, ReplacedCommitsAndGraftsAreFollowedAsGitLogShowsThem) {
+    for (int variant = 0; variant < 5; ++variant) {
+        test::TempDir dir;
+        const auto repo = test::generated_archive(dir, 40 + variant, 4, 30, 10);
+        const std::string q = test::shell_quote(repo.string());
+        const auto original = test::reference_rows(repo, "HEAD", "playlists/plain");
+        commands::HistoryOptions cached;
+        cached.repo = repo.string();
+        cached.quiet = true;
+        const auto before_rewrite = test::engine_tables(cached); // leaves a cache
+        const auto snapshots = test::git_log_snapshots(repo, "HEAD", "playlists/plain");
+        const std::string middle = snapshots[snapshots.size() / 2];
+        switch (variant) {
+        case 0: // history cut short
+            test::run("git -C " + q + " replace --graft " + middle);
+            break;
+        case 1: // the same with a graft
+            std::ofstream(repo / ".git/info/grafts") << "# cut\n" << middle << "\n";
+            break;
+        case 2: // a commit replaced by an older one: its tree and parents
+            test::run("git -C " + q + " replace " + middle + " " + snapshots[2]);
+            break;
+        case 3: // a commit grafted onto another parent, and a line git refuses
+            std::ofstream(repo / ".git/info/grafts")
+                << middle << " " << snapshots[1] << "\nnot a graft\n";
+            break;
+        case 4: // a replacement of a replacement
+            test::run("git -C " + q + " replace " + middle + " " + snapshots[3]);
+            test::run("git -C " + q + " replace " + snapshots[3] + " " + snapshots[1]);
+            break;
+        }
+        const auto expected = test::reference_rows(repo, "HEAD", "playlists/plain");
+        ASSERT_NE(expected, original) << "variant " << variant << " changed nothing";
+        EXPECT_EQ(test::engine_rows(repo, "HEAD", "playlists/plain"), expected)
+            << "variant " << variant;
+        const auto through_cache = test::engine_tables(cached);
+        EXPECT_EQ(test::flatten(through_cache.tables, through_cache.labels), expected)
+            << "variant " << variant << " through the cache";
+        {
+            // GIT_NO_REPLACE_OBJECTS turns replace refs off for git and for gh-analyze.
+            const ScopedEnvironment off("GIT_NO_REPLACE_OBJECTS", "1");
+            EXPECT_EQ(test::engine_rows(repo, "HEAD", "playlists/plain"),
+                      test::reference_rows(repo, "HEAD", "playlists/plain"))
+                << "variant " << variant << " without replace refs";
+            if (variant != 1 && variant != 3) {
+                EXPECT_EQ(test::engine_rows(repo, "HEAD", "playlists/plain"), original);
+            }
+        }
+    }
 }
 
 TEST(Differential, SnapshotsEqualGitLogOnGeneratedHistories) {

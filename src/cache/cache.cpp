@@ -417,8 +417,8 @@ tables::TableBuilder::State parse_builder(const SavedBuilder& saved, std::size_t
 }
 
 std::string Settings::describe() const {
-    return fmt::format("format={}\ndir={}\nkey={}\ntz={}\n", k_format_version, dir, key_mode,
-                       time_zone);
+    return fmt::format("format={}\ndir={}\nkey={}\ntz={}\nrewrites={}\n", k_format_version, dir,
+                       key_mode, time_zone, rewrites);
 }
 
 Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)

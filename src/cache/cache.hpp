@@ -24,6 +24,8 @@ struct Settings {
     std::string dir;
     std::string key_mode;
     std::string time_zone;
+    /// git::Rewrites::digest() of the repository's replaced objects and grafts.
+    std::string rewrites = "none";
 
     /// The text stored in (and compared with) a cache file.
     std::string describe() const;

@@ -171,9 +171,12 @@ history::History continue_from_cache(Analysis& analysis, const git_commit* tip,
     }
     try {
         const git_oid cached_tip = saved->history.tip;
-        auto history = history::extend_history(analysis.repo.get(), tip, std::move(saved->history),
-                                               report, options.jobs, analysis.packs);
+        const std::size_t cached_commits = saved->history.commits_walked;
+        auto history =
+            history::extend_history(analysis.repo.get(), tip, std::move(saved->history), report,
+                                    options.jobs, analysis.packs, analysis.rewrites);
         analysis.cache_stale = !git_oid_equal(&cached_tip, &history.tip);
+        analysis.reads.commits = history.commits_walked - cached_commits;
         analysis.saved = std::move(saved);
         return history;
     } catch (const history::NotAnExtension& error) {
@@ -194,6 +197,7 @@ Analysis analyse(const HistoryOptions& options) {
     const std::string dir = normalise_dir(options.dir);
     analysis.repo = git::open_repository(options.repo);
     const git::Commit tip = git::resolve_commit(analysis.repo.get(), options.rev);
+    analysis.rewrites = git::Rewrites::load(analysis.repo.get());
     if (!options.verify_objects) {
         analysis.packs = std::make_shared<git::PackSet>(
             std::filesystem::path(git_repository_commondir(analysis.repo.get())) / "objects");
@@ -207,9 +211,9 @@ Analysis analyse(const HistoryOptions& options) {
     if (options.use_cache) {
         // A cache that cannot be used (a read-only repository, say) costs speed, not results.
         try {
-            analysis.cache =
-                std::make_unique<cache::Cache>(git::git_directory(analysis.repo.get()),
-                                               cache::Settings{dir, options.key, options.tz});
+            analysis.cache = std::make_unique<cache::Cache>(
+                git::git_directory(analysis.repo.get()),
+                cache::Settings{dir, options.key, options.tz, analysis.rewrites->digest()});
         } catch (const Error& error) {
             warn("{}; continuing without the cache", error.what());
         }
@@ -219,7 +223,8 @@ Analysis analyse(const HistoryOptions& options) {
     }
     if (analysis.history.snapshots.empty()) {
         analysis.history = history::walk_history(analysis.repo.get(), tip.get(), dir, report,
-                                                 options.jobs, analysis.packs);
+                                                 options.jobs, analysis.packs, analysis.rewrites);
+        analysis.reads.commits = analysis.history.commits_walked;
     }
     progress.clear();
     report_skipped(analysis.history, options.playlists);
@@ -267,8 +272,9 @@ namespace {
 /// between threads (the pack files are).
 class BlobReader {
   public:
-    BlobReader(git_repository* repo, std::shared_ptr<const git::PackSet> packs)
-        : m_repo(git::reopen(repo)), m_objects(m_repo.get(), std::move(packs)) {}
+    explicit BlobReader(const Analysis& analysis)
+        : m_repo(git::reopen(analysis.repo.get())),
+          m_objects(m_repo.get(), analysis.packs, analysis.rewrites) {}
 
     void prefetch(std::span<const git_oid> ids) const { m_objects.prefetch(ids); }
 
@@ -276,6 +282,10 @@ class BlobReader {
                           std::string_view playlist, std::uint32_t snapshot) {
         return m_objects.read_blob(id, "{}/{} at commit {}", history.dir, playlist,
                                    history.snapshots.at(snapshot).commit);
+    }
+
+    std::size_t blobs_read() const {
+        return m_objects.stats().from_packs + m_objects.stats().from_libgit2;
     }
 
   private:
@@ -345,7 +355,7 @@ tables::TableBuilder& BuiltPlaylist::up_to_date(const Analysis& analysis) {
     if (!builder) {
         tables::TableBuilder restored = restore_or_start(saved, analysis, id);
         if (restored.versions() != analysis.history.playlists.find(id)->second.size()) {
-            BlobReader reader(analysis.repo.get(), analysis.packs);
+            BlobReader reader(analysis);
             restored = build_one(std::move(restored), analysis, reader);
         }
         builder.emplace(std::move(restored));
@@ -416,7 +426,7 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
             if (remaining(playlist) > 0) {
                 auto& reader = readers[thread];
                 if (!reader) {
-                    reader.emplace(analysis.repo.get(), analysis.packs);
+                    reader.emplace(analysis);
                 }
                 tables::TableBuilder builder =
                     restore_or_start(playlist.saved, analysis, playlist.id);
@@ -461,6 +471,9 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions
         }
     });
     progress.clear();
+    for (const auto& reader : readers) {
+        analysis.reads.blobs += reader ? reader->blobs_read() : 0;
+    }
 
     std::map<std::string_view, BuiltPlaylist*> by_id;
     for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -522,7 +535,7 @@ follow_playlists(const Analysis& analysis, const HistoryOptions& options, const 
     run_parallel(built.size(), jobs, [&](unsigned thread, std::size_t item) {
         try {
             if (!readers[thread]) {
-                readers[thread].emplace(analysis.repo.get(), analysis.packs);
+                readers[thread].emplace(analysis);
             }
             tables::TableBuilder builder(analysis.selected[item], analysis.key_mode);
             builder.observe([&, item](const tables::TableBuilder& observed,

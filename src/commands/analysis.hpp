@@ -57,6 +57,8 @@ struct Analysis {
     git::Repository repo;
     /// The repository's pack files, read directly; null with --verify-objects.
     std::shared_ptr<const git::PackSet> packs;
+    /// The replaced objects and grafts that git follows in this repository.
+    std::shared_ptr<const git::Rewrites> rewrites;
     history::History history;
     tables::Calendar calendar;
     writers::SnapshotLabels labels;
@@ -68,6 +70,13 @@ struct Analysis {
     std::unique_ptr<cache::Cache> cache;
     std::optional<cache::Saved> saved;
     bool cache_stale = true;
+    /// What this run read itself (not what the cache had): the commits it walked and the
+    /// blobs build_tables read. A daily run reads only the new commits and what they changed.
+    struct Reads {
+        std::size_t commits = 0;
+        std::size_t blobs = 0;
+    };
+    Reads reads;
     /// The cache being saved while the output is written (see build_tables). Declared
     /// last, so that it is waited for before anything it saves is freed.
     std::jthread saving;

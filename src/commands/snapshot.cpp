@@ -108,24 +108,17 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
     const Analysis analysis = analyse(history);
     std::string what;
     const git::Commit commit = commit_at(analysis, at, what);
-    const auto tree =
-        git::directory_tree_id(analysis.repo.get(), commit.get(), analysis.history.dir);
-    git::TreeEntry entry;
-    if (tree) {
-        const git::Tree dir = git::lookup_tree(analysis.repo.get(), *tree);
-        if (const auto* found = git_tree_entry_byname(dir.get(), id.c_str())) {
-            git::check(git_tree_entry_dup(git::out(entry), found), "reading {}", id);
-        }
-    }
-    if (!entry || (git_tree_entry_filemode(entry.get()) != GIT_FILEMODE_BLOB &&
-                   git_tree_entry_filemode(entry.get()) != GIT_FILEMODE_BLOB_EXECUTABLE)) {
+    // Read as the walk reads it: through replaced objects, as git shows the commit.
+    git::ObjectReader reader(analysis.repo.get(), analysis.packs, analysis.rewrites);
+    const auto blob = history::file_at(reader, analysis.repo.get(), *git_commit_id(commit.get()),
+                                       analysis.history.dir, id);
+    if (!blob) {
         fail("playlist {} did not exist at {}: no file {}/{} there", id, what, analysis.history.dir,
              id);
     }
-    const std::string content =
-        git::read_blob(analysis.repo.get(), *git_tree_entry_id(entry.get()),
-                       fmt::format("{}/{} at {}", analysis.history.dir, id, what));
-    const plain::PlainFile file = plain::parse_plain_file(content);
+    const git::ObjectBytes content =
+        reader.read_blob(*blob, "{}/{} at {}", analysis.history.dir, id, what);
+    const plain::PlainFile file = plain::parse_plain_file(content.view());
     const std::string commit_id = git::hex(*git_commit_id(commit.get()));
     write_stdout(format == "json"  ? render_json(id, commit_id, file)
                  : format == "csv" ? render_csv(file)

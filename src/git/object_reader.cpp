@@ -324,8 +324,9 @@ std::optional<PackSet::Location> PackSet::find(const git_oid& id) const {
     return std::nullopt;
 }
 
-ObjectReader::ObjectReader(git_repository* repo, std::shared_ptr<const PackSet> packs)
-    : m_packs(std::move(packs)) {
+ObjectReader::ObjectReader(git_repository* repo, std::shared_ptr<const PackSet> packs,
+                           std::shared_ptr<const Rewrites> rewrites)
+    : m_packs(std::move(packs)), m_rewrites(rewrites ? std::move(rewrites) : Rewrites::load(repo)) {
     check(git_repository_odb(out(m_odb), repo), "opening object database");
     if (m_packs) {
         m_inflate = libdeflate_alloc_decompressor();
@@ -355,7 +356,9 @@ ObjectReader::read_with_libgit2(const git_oid& id, const std::function<std::stri
             git_odb_object_type(raw)};
 }
 
-std::pair<ObjectBytes, git_object_t> ObjectReader::read(const git_oid& id, std::string_view kind) {
+std::pair<ObjectBytes, git_object_t> ObjectReader::read(const git_oid& wanted,
+                                                        std::string_view kind) {
+    const git_oid& id = m_rewrites->object(wanted);
     auto object = read_object(id);
     if (!object.first) {
         object = read_with_libgit2(id, [&] { return fmt::format("reading {} {}", kind, id); });

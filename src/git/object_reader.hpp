@@ -7,6 +7,7 @@
 // damaged pack) is read by libgit2, so results and error messages are libgit2's.
 
 #include "git/handles.hpp"
+#include "git/rewrites.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -78,7 +79,10 @@ class PackSet {
 class ObjectReader {
   public:
     /// `packs` may be null: everything is then read by libgit2 (as with --verify-objects).
-    ObjectReader(git_repository* repo, std::shared_ptr<const PackSet> packs);
+    /// Objects are read as git reads them, in place of the objects `rewrites` replaces
+    /// (loaded from `repo` when null).
+    ObjectReader(git_repository* repo, std::shared_ptr<const PackSet> packs,
+                 std::shared_ptr<const Rewrites> rewrites = nullptr);
     ~ObjectReader();
     ObjectReader(const ObjectReader&) = delete;
     ObjectReader& operator=(const ObjectReader&) = delete;
@@ -86,7 +90,8 @@ class ObjectReader {
     /// The blob's bytes; throws gh::Error naming `what` (a path and commit) on failure,
     /// or when the object is not a blob.
     template <typename... Args>
-    ObjectBytes read_blob(const git_oid& id, fmt::format_string<Args...> what, Args&&... args) {
+    ObjectBytes read_blob(const git_oid& wanted, fmt::format_string<Args...> what, Args&&... args) {
+        const git_oid& id = m_rewrites->object(wanted);
         auto [bytes, type] = read_object(id);
         if (!bytes) {
             std::tie(bytes, type) = read_with_libgit2(id, [&] {
@@ -117,6 +122,9 @@ class ObjectReader {
     };
     const Stats& stats() const { return m_stats; }
 
+    /// The rewrites this reader follows.
+    const Rewrites& rewrites() const { return *m_rewrites; }
+
     /// Bytes at most kept for delta bases.
     static constexpr std::size_t k_cache_budget = 8u << 20;
 
@@ -131,6 +139,7 @@ class ObjectReader {
 
     Odb m_odb;
     std::shared_ptr<const PackSet> m_packs;
+    std::shared_ptr<const Rewrites> m_rewrites;
     libdeflate_decompressor* m_inflate = nullptr;
 
     struct Cached {

@@ -76,7 +76,7 @@ SharedTree read_tree(git::ObjectReader& reader, git_repository* repo, const git_
     }
     auto entries = git::parse_tree(bytes.view());
     if (!entries) {
-        return tree_from_libgit2(repo, id);
+        return tree_from_libgit2(repo, reader.rewrites().object(id));
     }
     return std::make_shared<const ParsedTree>(ParsedTree{std::move(bytes), std::move(*entries)});
 }
@@ -116,6 +116,69 @@ std::string entry_kind(git_filemode_t mode) {
     }
 }
 
+} // namespace
+
+git::RawCommit read_commit(git::ObjectReader& reader, git_repository* repo, const git_oid& id) {
+    const auto [bytes, type] = reader.read(id, "commit");
+    if (type != GIT_OBJECT_COMMIT) {
+        fail("reading commit {}: the object is a {}, not a commit", id,
+             git_object_type2string(type));
+    }
+    if (auto commit = git::parse_commit(bytes.view())) {
+        return *commit;
+    }
+    // Headers out of the usual form: libgit2 reads them, or says what is wrong.
+    git::Commit commit;
+    const git_oid& replaced = reader.rewrites().object(id);
+    git::check(git_commit_lookup(git::out(commit), repo, &replaced), "reading commit {}", id);
+    git::RawCommit parsed{*git_commit_tree_id(commit.get()), {}, git_commit_time(commit.get())};
+    for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
+        parsed.parents.push_back(*git_commit_parent_id(commit.get(), i));
+    }
+    return parsed;
+}
+
+std::optional<git_oid> directory_in(git::ObjectReader& reader, git_repository* repo, git_oid tree,
+                                    std::string_view dir) {
+    while (!dir.empty()) {
+        const auto slash = dir.find('/');
+        const std::string_view name = dir.substr(0, slash);
+        dir = slash == std::string_view::npos ? std::string_view() : dir.substr(slash + 1);
+        if (name.empty()) {
+            continue;
+        }
+        const SharedTree parent = read_tree(reader, repo, tree);
+        const auto entry = std::find_if(parent->entries.begin(), parent->entries.end(),
+                                        [&](const git::RawEntry& e) { return e.name == name; });
+        if (entry == parent->entries.end() || !entry->is_tree()) {
+            return std::nullopt;
+        }
+        tree = entry->oid();
+    }
+    if (git::is_empty_tree(tree)) {
+        return std::nullopt;
+    }
+    return tree;
+}
+
+std::optional<git_oid> file_at(git::ObjectReader& reader, git_repository* repo,
+                               const git_oid& commit, std::string_view dir, std::string_view name) {
+    const auto tree = directory_in(reader, repo, read_commit(reader, repo, commit).tree, dir);
+    if (!tree) {
+        return std::nullopt;
+    }
+    const SharedTree files = read_tree(reader, repo, *tree);
+    for (const auto& entry : files->entries) {
+        if (entry.name == name &&
+            (entry.mode == GIT_FILEMODE_BLOB || entry.mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+            return entry.oid();
+        }
+    }
+    return std::nullopt;
+}
+
+namespace {
+
 /// Reads the commits listed in `<git-dir>/shallow`: their parents are not in the clone.
 std::unordered_set<git_oid, git::OidHash, git::OidEqual> shallow_commits(git_repository* repo) {
     std::unordered_set<git_oid, git::OidHash, git::OidEqual> commits;
@@ -145,9 +208,10 @@ struct ChangedEntry {
 class TreeDiffer {
   public:
     /// Uses `repo` itself when `shared` (the calling thread's), or a handle of its own.
-    TreeDiffer(git_repository* repo, bool shared, std::shared_ptr<const git::PackSet> packs)
+    TreeDiffer(git_repository* repo, bool shared, std::shared_ptr<const git::PackSet> packs,
+               std::shared_ptr<const git::Rewrites> rewrites)
         : m_repo(shared ? nullptr : git::reopen(repo)), m_use(shared ? repo : m_repo.get()),
-          m_reader(m_use, std::move(packs)) {}
+          m_reader(m_use, std::move(packs), std::move(rewrites)) {}
 
     /// Every name whose entry differs from the entry in every parent: a merge that only
     /// brings in a side branch's version adds nothing. The trees are merged in git's own
@@ -235,9 +299,11 @@ class TreeDiffer {
 class Walker {
   public:
     Walker(git_repository* repo, std::string_view dir, const ProgressFn& progress, unsigned jobs,
-           std::shared_ptr<const git::PackSet> packs)
+           std::shared_ptr<const git::PackSet> packs, std::shared_ptr<const git::Rewrites> rewrites)
         : m_repo(repo), m_dir(dir), m_progress(progress), m_shallow(shallow_commits(repo)),
-          m_jobs(jobs), m_packs(std::move(packs)), m_reader(repo, m_packs) {}
+          m_jobs(jobs), m_packs(std::move(packs)),
+          m_rewrites(rewrites ? std::move(rewrites) : git::Rewrites::load(repo)),
+          m_reader(repo, m_packs, m_rewrites) {}
 
     History run(const git_commit* tip, std::optional<History> previous) {
         History history;
@@ -250,7 +316,7 @@ class Walker {
             }
         }
         history.tip = *git_commit_id(tip);
-        history.tip_time = git_commit_time(tip);
+        history.tip_time = read_commit(history.tip).time; // the replacement's, if replaced
         history.dir = m_dir;
         discover(history);
         if (m_boundary && !m_boundary_reached) {
@@ -273,7 +339,9 @@ class Walker {
         node.id = id;
         node.time = commit.time;
         node.dir = directory_of(commit.tree);
-        if (!m_shallow.contains(id)) {
+        if (const auto* grafted = m_rewrites->grafted_parents(id)) {
+            node.parent_ids = *grafted;
+        } else if (!m_shallow.contains(id)) {
             node.parent_ids = commit.parents;
         }
         m_nodes.push_back(std::move(node));
@@ -283,47 +351,11 @@ class Walker {
     }
 
     git::RawCommit read_commit(const git_oid& id) {
-        const auto [bytes, type] = m_reader.read(id, "commit");
-        if (type != GIT_OBJECT_COMMIT) {
-            fail("reading commit {}: the object is a {}, not a commit", id,
-                 git_object_type2string(type));
-        }
-        if (auto commit = git::parse_commit(bytes.view())) {
-            return *commit;
-        }
-        // Headers out of the usual form: libgit2 reads them, or says what is wrong.
-        git::Commit commit;
-        git::check(git_commit_lookup(git::out(commit), m_repo, &id), "reading commit {}", id);
-        git::RawCommit parsed{*git_commit_tree_id(commit.get()), {}, git_commit_time(commit.get())};
-        for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
-            parsed.parents.push_back(*git_commit_parent_id(commit.get(), i));
-        }
-        return parsed;
+        return history::read_commit(m_reader, m_repo, id);
     }
 
-    /// The tree of the analysed directory under the root tree `tree`, if there is one
-    /// (an empty one is none, see git::is_empty_tree).
-    std::optional<git_oid> directory_of(git_oid tree) {
-        std::string_view dir = m_dir;
-        while (!dir.empty()) {
-            const auto slash = dir.find('/');
-            const std::string_view name = dir.substr(0, slash);
-            dir = slash == std::string_view::npos ? std::string_view() : dir.substr(slash + 1);
-            if (name.empty()) {
-                continue;
-            }
-            const SharedTree parent = read_tree(m_reader, m_repo, tree);
-            const auto entry = std::find_if(parent->entries.begin(), parent->entries.end(),
-                                            [&](const git::RawEntry& e) { return e.name == name; });
-            if (entry == parent->entries.end() || !entry->is_tree()) {
-                return std::nullopt;
-            }
-            tree = entry->oid();
-        }
-        if (git::is_empty_tree(tree)) {
-            return std::nullopt;
-        }
-        return tree;
+    std::optional<git_oid> directory_of(const git_oid& tree) {
+        return directory_in(m_reader, m_repo, tree, m_dir);
     }
 
     /// Finds the commits of the simplified history and which parents each follows.
@@ -436,7 +468,8 @@ class Walker {
         const auto diff = [&](unsigned thread, std::size_t i) {
             try {
                 if (!differs[thread]) {
-                    differs[thread].emplace(m_repo, thread == 0, m_packs); // 0: the caller
+                    // 0: the calling thread
+                    differs[thread].emplace(m_repo, thread == 0, m_packs, m_rewrites);
                 }
                 const Node& node = m_nodes[snapshots[i]];
                 std::vector<std::optional<git_oid>> parents;
@@ -511,6 +544,7 @@ class Walker {
     std::unordered_set<git_oid, git::OidHash, git::OidEqual> m_shallow;
     unsigned m_jobs;
     std::shared_ptr<const git::PackSet> m_packs;
+    std::shared_ptr<const git::Rewrites> m_rewrites;
     git::ObjectReader m_reader;
     std::vector<Node> m_nodes;
     std::unordered_map<git_oid, std::uint32_t, git::OidHash, git::OidEqual> m_index;
@@ -526,15 +560,19 @@ class Walker {
 
 History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
                      const ProgressFn& progress, unsigned jobs,
-                     std::shared_ptr<const git::PackSet> packs) {
-    return Walker(repo, dir, progress, jobs, std::move(packs)).run(tip, std::nullopt);
+                     std::shared_ptr<const git::PackSet> packs,
+                     std::shared_ptr<const git::Rewrites> rewrites) {
+    return Walker(repo, dir, progress, jobs, std::move(packs), std::move(rewrites))
+        .run(tip, std::nullopt);
 }
 
 History extend_history(git_repository* repo, const git_commit* tip, History previous,
                        const ProgressFn& progress, unsigned jobs,
-                       std::shared_ptr<const git::PackSet> packs) {
+                       std::shared_ptr<const git::PackSet> packs,
+                       std::shared_ptr<const git::Rewrites> rewrites) {
     const std::string dir = previous.dir;
-    return Walker(repo, dir, progress, jobs, std::move(packs)).run(tip, std::move(previous));
+    return Walker(repo, dir, progress, jobs, std::move(packs), std::move(rewrites))
+        .run(tip, std::move(previous));
 }
 
 } // namespace gh::history

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "git/object_reader.hpp"
+#include "git/raw_objects.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -53,6 +54,20 @@ struct History {
 /// Reports how far the walk is: (stage, done, total); total is 0 when unknown.
 using ProgressFn = std::function<void(std::string_view, std::size_t, std::size_t)>;
 
+/// What the walk needs of commit `id`, read as git reads it (its replacement, if replaced;
+/// grafts are the walk's business).
+git::RawCommit read_commit(git::ObjectReader& reader, git_repository* repo, const git_oid& id);
+
+/// The tree at `dir` (slash-separated) under the root tree `tree`, read through `reader`;
+/// nothing when there is none or it is empty (see git::is_empty_tree).
+std::optional<git_oid> directory_in(git::ObjectReader& reader, git_repository* repo, git_oid tree,
+                                    std::string_view dir);
+
+/// The blob of the regular file `dir`/`name` at `commit`, read as the walk reads it;
+/// nothing when there is no such file there.
+std::optional<git_oid> file_at(git::ObjectReader& reader, git_repository* repo,
+                               const git_oid& commit, std::string_view dir, std::string_view name);
+
 /// Walks the history of `dir` reachable from `tip`, simplified the way
 /// `git log -- <dir>` simplifies it. A merge whose directory equals one parent's
 /// follows only that parent: walking first-parent only would drop the weeks of daily
@@ -60,10 +75,13 @@ using ProgressFn = std::function<void(std::string_view, std::size_t, std::size_t
 /// parent would count a side branch's versions twice. Fails loudly on any unreadable
 /// commit or tree: a truncated history would silently produce wrong tables.
 /// Trees are compared on `jobs` threads (0: one per processor); the result is the same.
-/// Objects are read from `packs` when given (see git/object_reader.hpp), else by libgit2.
+/// Objects are read from `packs` when given (see git/object_reader.hpp), else by libgit2,
+/// and as git reads them: replaced objects and grafted parents as `rewrites` says (loaded
+/// from `repo` when null), `git log` showing the history they make.
 History walk_history(git_repository* repo, const git_commit* tip, std::string_view dir,
                      const ProgressFn& progress = {}, unsigned jobs = 1,
-                     std::shared_ptr<const git::PackSet> packs = nullptr);
+                     std::shared_ptr<const git::PackSet> packs = nullptr,
+                     std::shared_ptr<const git::Rewrites> rewrites = nullptr);
 
 /// The new revision does not simply extend a history walked before: its simplified
 /// history does not pass through the earlier tip, or reaches earlier commits another way
@@ -79,6 +97,7 @@ class NotAnExtension : public std::runtime_error {
 /// history passes through its tip, which is checked (NotAnExtension otherwise).
 History extend_history(git_repository* repo, const git_commit* tip, History previous,
                        const ProgressFn& progress = {}, unsigned jobs = 1,
-                       std::shared_ptr<const git::PackSet> packs = nullptr);
+                       std::shared_ptr<const git::PackSet> packs = nullptr,
+                       std::shared_ptr<const git::Rewrites> rewrites = nullptr);
 
 } // namespace gh::history

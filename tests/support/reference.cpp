@@ -40,14 +40,18 @@ namespace {
 
 using Files = std::map<std::string, std::string>;
 
-/// Every regular file directly in `dir` at `commit`, read in full.
-Files read_files(git_repository* repo, const git_commit* commit, const std::string& dir) {
+/// Every regular file directly in `dir` of the root tree `root`, read in full.
+Files read_files(git_repository* repo, const std::string& root, const std::string& dir) {
     Files files;
-    const auto tree_id = git::directory_tree_id(repo, commit, dir);
-    if (!tree_id) {
+    git_oid root_id;
+    git::check(git_oid_fromstr(&root_id, root.c_str()), "tree id {}", root);
+    const git::Tree root_tree = git::lookup_tree(repo, root_id);
+    git::TreeEntry dir_entry;
+    const int found = git_tree_entry_bypath(git::out(dir_entry), root_tree.get(), dir.c_str());
+    if (found != 0 || git_tree_entry_type(dir_entry.get()) != GIT_OBJECT_TREE) {
         return files;
     }
-    const git::Tree tree = git::lookup_tree(repo, *tree_id);
+    const git::Tree tree = git::lookup_tree(repo, *git_tree_entry_id(dir_entry.get()));
     for (std::size_t i = 0; i < git_tree_entrycount(tree.get()); ++i) {
         const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
         const auto mode = git_tree_entry_filemode(entry);
@@ -57,6 +61,33 @@ Files read_files(git_repository* repo, const git_commit* commit, const std::stri
         }
     }
     return files;
+}
+
+/// A commit as git itself shows it: through replacements (refs/replace/) and grafts.
+struct GitCommit {
+    std::string tree;
+    std::int64_t time = 0;
+    std::vector<std::string> parents;
+};
+
+/// Every commit reachable from `rev`, as `git log` shows them.
+std::map<std::string, GitCommit> git_commits(const std::filesystem::path& repo,
+                                             const std::string& rev) {
+    std::map<std::string, GitCommit> commits;
+    std::istringstream lines(run("git -C " + shell_quote(repo.string()) +
+                                 " log --format='%H %T %ct %P' " + shell_quote(rev)));
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string id;
+        GitCommit commit;
+        fields >> id >> commit.tree >> commit.time;
+        for (std::string parent; fields >> parent;) {
+            commit.parents.push_back(parent);
+        }
+        commits[id] = commit;
+    }
+    return commits;
 }
 
 std::optional<std::string> lookup(const Files& files, const std::string& name) {
@@ -105,17 +136,16 @@ std::vector<FlatRow> reference_rows(const std::filesystem::path& path, const std
                                     const std::string& dir) {
     const git::Repository repo = open(path);
     const std::vector<std::string> snapshots = git_log_snapshots(path, rev, dir);
+    const auto commits = git_commits(path, rev);
     std::vector<std::int64_t> times;
     std::map<std::string, std::vector<RefVersion>> versions;
     for (std::size_t s = 0; s < snapshots.size(); ++s) {
-        const git::Commit commit = git::resolve_commit(repo.get(), snapshots[s]);
-        times.push_back(git_commit_time(commit.get()));
-        const Files own = read_files(repo.get(), commit.get(), dir);
+        const GitCommit& commit = commits.at(snapshots[s]);
+        times.push_back(commit.time);
+        const Files own = read_files(repo.get(), commit.tree, dir);
         std::vector<Files> parents;
-        for (unsigned p = 0; p < git_commit_parentcount(commit.get()); ++p) {
-            git::Commit parent;
-            git::check(git_commit_parent(git::out(parent), commit.get(), p), "parent");
-            parents.push_back(read_files(repo.get(), parent.get(), dir));
+        for (const auto& parent : commit.parents) {
+            parents.push_back(read_files(repo.get(), commits.at(parent).tree, dir));
         }
         std::set<std::string> names;
         for (const auto& files : parents) {
@@ -136,8 +166,10 @@ std::vector<FlatRow> reference_rows(const std::filesystem::path& path, const std
             }
         }
     }
-    const git::Commit tip = git::resolve_commit(repo.get(), rev);
-    const std::int64_t tip_day = utc_day(git_commit_time(tip.get()));
+    const std::string tip = lines_of(run("git -C " + shell_quote(path.string()) + " rev-parse " +
+                                         shell_quote(rev + "^{commit}")))
+                                .front();
+    const std::int64_t tip_day = utc_day(commits.at(tip).time);
 
     std::vector<FlatRow> rows;
     for (const auto& [playlist, list] : versions) {
