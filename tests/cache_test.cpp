@@ -100,6 +100,9 @@ TEST(Cache, IncrementalRunsEqualFullRunsOnGeneratedHistories) {
         options.churn = 0.2;
         options.quirks = seed % 4 != 0;
         synth::generate_archive(repo, options);
+        if (seed % 2) { // deltas read and applied, through the cache too
+            EXPECT_GT(test::repack_with_deltas(repo), 0u);
+        }
         const auto commits = lines_of(test::run("git -C " + test::shell_quote(repo.string()) +
                                                 " rev-list --reverse --first-parent HEAD"));
         synth::Random random(seed);
@@ -121,6 +124,65 @@ TEST(Cache, IncrementalRunsEqualFullRunsOnGeneratedHistories) {
             expect_same(repo, "HEAD", "tip after merge, seed " + std::to_string(seed));
         }
     }
+}
+
+/// What one run read itself, and its tables as CSV.
+std::pair<commands::Analysis::Reads, std::string>
+run_counting(const std::filesystem::path& repo, const std::string& rev, bool use_cache) {
+    commands::HistoryOptions options;
+    options.repo = repo.string();
+    options.rev = rev;
+    options.use_cache = use_cache;
+    options.quiet = true;
+    auto analysis = commands::analyse(options);
+    bool complete = true;
+    const auto tables =
+        commands::tables_at_tip(commands::build_tables(analysis, options, complete), analysis);
+    analysis.finish_saving();
+    std::vector<const tables::PlaylistTable*> pointers;
+    for (const auto& table : tables) {
+        pointers.push_back(&table);
+    }
+    return {analysis.reads,
+            writers::render(pointers, analysis.labels, writers::Format::csv,
+                            writers::MarkdownLinks{"playlists/plain", "playlists/pretty"})};
+}
+
+// A cache that always rebuilt would pass every comparison of results: this counts what a
+// daily run reads.
+TEST(Cache, ADailyRunReadsOnlyTheNewCommitsAndThePlaylistsTheyChanged) {
+    test::TempDir dir;
+    const auto repo = dir.path() / "archive";
+    synth::GeneratorOptions options;
+    options.seed = 12;
+    options.playlists = 9;
+    options.days = 40;
+    options.change_rate = 0.4;
+    synth::generate_archive(repo, options);
+    test::repack_with_deltas(repo);
+    const std::string q = test::shell_quote(repo.string());
+    const auto full = run_counting(repo, "HEAD~3", true);
+    for (const std::string rev : {"HEAD~2", "HEAD"}) {
+        const std::string range = rev == "HEAD" ? "HEAD~2..HEAD" : "HEAD~3..HEAD~2";
+        const auto changed =
+            lines_of(test::run("git -C " + q + " log --format= --name-only " + "--diff-filter=AM " +
+                               range + " -- playlists/plain"));
+        const auto new_commits = lines_of(test::run("git -C " + q + " rev-list " + range));
+        const auto daily = run_counting(repo, rev, true);
+        ASSERT_FALSE(changed.empty()) << rev;
+        EXPECT_EQ(daily.first.commits, new_commits.size()) << rev;
+        EXPECT_EQ(daily.first.blobs, changed.size()) << rev;
+        EXPECT_EQ(daily.second, run_counting(repo, rev, false).second) << rev;
+    }
+    // The counts count: a run without the cache reads every commit and every version.
+    const auto everything = run_counting(repo, "HEAD", false);
+    EXPECT_EQ(everything.first.commits,
+              lines_of(test::run("git -C " + q + " rev-list HEAD")).size());
+    EXPECT_EQ(everything.first.blobs,
+              lines_of(test::run("git -C " + q + " log --format= --name-only --diff-filter=AM " +
+                                 "HEAD -- playlists/plain"))
+                  .size());
+    EXPECT_LT(full.first.blobs, everything.first.blobs);
 }
 
 TEST(Cache, DamagedTruncatedOrForeignCachesAreRebuiltNeverUsed) {

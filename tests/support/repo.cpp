@@ -88,6 +88,28 @@ std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
+std::size_t repack_with_deltas(const std::filesystem::path& repo) {
+    const std::string q = shell_quote(repo.string());
+    run("git -C " + q + " repack -adfq --depth=50 --window=50");
+    std::size_t deltas = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(repo / ".git/objects/pack")) {
+        if (entry.path().extension() != ".idx") {
+            continue;
+        }
+        // "<id> <type> <size> <size in pack> <offset> [<depth> <base id>]"
+        for (const auto& line : lines_of(
+                 run("git -C " + q + " verify-pack -v " + shell_quote(entry.path().string())))) {
+            std::istringstream fields(line);
+            std::vector<std::string> words;
+            for (std::string word; fields >> word;) {
+                words.push_back(word);
+            }
+            deltas += words.size() == 7 && words[0].size() == 40;
+        }
+    }
+    return deltas;
+}
+
 std::filesystem::path generated_archive(const TempDir& dir, std::uint64_t seed, int playlists,
                                         int days, int tracks) {
     const auto repo = dir.path() / "archive";

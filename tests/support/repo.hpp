@@ -46,6 +46,10 @@ std::string read_file(const std::filesystem::path& path);
 /// The lines of a text, without their newlines.
 std::vector<std::string> lines_of(const std::string& text);
 
+/// Repacks `repo` as `git repack -adf --depth=50` does, so that most objects are stored as
+/// deltas (the generator writes none); returns how many objects the pack stores as deltas.
+std::size_t repack_with_deltas(const std::filesystem::path& repo);
+
 /// A generated archive with the real archive's quirks at `dir`/archive.
 std::filesystem::path generated_archive(const TempDir& dir, std::uint64_t seed, int playlists,
                                         int days, int tracks = 40);
