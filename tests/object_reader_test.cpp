@@ -8,9 +8,11 @@
 #include "support/repo.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <numeric>
+#include <openssl/evp.h>
 #include <random>
 #include <sstream>
 
@@ -362,6 +364,7 @@ TEST_F(ObjectReaderTest, DamagedPacksNeverCrashNorDisagreeWithLibgit2) {
     const std::string pristine = test::read_file(pack_path);
     std::mt19937 random(3);
     std::size_t agreed = 0;
+    std::size_t refused_damage = 0;
     for (int round = 0; round < 40; ++round) {
         std::string damaged = pristine;
         for (int flip = 0; flip < 8; ++flip) {
@@ -384,13 +387,124 @@ TEST_F(ObjectReaderTest, DamagedPacksNeverCrashNorDisagreeWithLibgit2) {
                 theirs = with_libgit2(repo.get(), ids[i]);
             } catch (const Error&) {
             }
-            if (ours && theirs) {
-                EXPECT_EQ(*ours, *theirs) << "blob " << hex(ids[i]) << " round " << round;
-                ++agreed;
+            // Both read it, alike, or neither does: a reader that returns what libgit2
+            // refuses returns damage, and one that refuses what libgit2 reads fails a run
+            // for nothing. Only libgit2 may read bytes that are not the object's (it checks
+            // no CRC): then the reader must refuse them.
+            if (theirs && !ours) {
+                git_oid hashed;
+                ASSERT_EQ(git_odb_hash(&hashed, theirs->data(), theirs->size(), GIT_OBJECT_BLOB),
+                          0);
+                EXPECT_FALSE(git_oid_equal(&hashed, &ids[i]))
+                    << "blob " << hex(ids[i]) << " round " << round << ": refused, but whole";
+                ++refused_damage;
+            } else {
+                EXPECT_EQ(ours, theirs) << "blob " << hex(ids[i]) << " round " << round;
+                agreed += ours.has_value();
             }
         }
     }
     EXPECT_GT(agreed, ids.size()); // most reads still succeed
+    RecordProperty("refused_damage", static_cast<int>(refused_damage));
+}
+
+/// The entries of a version-2 pack index, for damaging them as a test needs.
+struct IndexFile {
+    std::filesystem::path path;
+    std::string bytes;
+    std::uint32_t count = 0;
+
+    explicit IndexFile(std::filesystem::path where)
+        : path(std::move(where)), bytes(test::read_file(path)) {
+        count = word(8 + 255 * 4);
+    }
+    std::uint32_t word(std::size_t at) const {
+        std::uint32_t value = 0;
+        for (int i = 0; i < 4; ++i) {
+            value = (value << 8) | static_cast<unsigned char>(bytes.at(at + i));
+        }
+        return value;
+    }
+    std::size_t offset_at(std::uint32_t position) const {
+        return 8 + 256 * 4 + std::size_t{count} * 24 + std::size_t{position} * 4;
+    }
+    std::uint32_t position_of(const git_oid& id) const {
+        for (std::uint32_t p = 0; p < count; ++p) {
+            if (std::memcmp(bytes.data() + 8 + 256 * 4 + std::size_t{p} * 20, id.id, 20) == 0) {
+                return p;
+            }
+        }
+        ADD_FAILURE() << "not in the index: " << hex(id);
+        return 0;
+    }
+    /// Writes the index, with a trailing checksum that matches its bytes or not.
+    void save(bool valid_checksum) {
+        if (valid_checksum) {
+            unsigned int length = 0;
+            EVP_Digest(bytes.data(), bytes.size() - 20,
+                       reinterpret_cast<unsigned char*>(bytes.data() + bytes.size() - 20), &length,
+                       EVP_sha1(), nullptr);
+        }
+        std::filesystem::permissions(path, std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::add);
+        std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+    }
+};
+
+// An index whose offset for one blob leads to another blob's entry: git reads the other
+// blob without a word. The index's checksum says so once; the entry's CRC-32 always.
+TEST_F(ObjectReaderTest, AnIndexPointingAnObjectAtAnotherEntryIsReported) {
+    git_in(m_repo, "repack -adf -q");
+    const Repository repo = test::open(m_repo);
+    const auto ids = blobs_of(m_repo);
+    std::filesystem::path index_path;
+    for (const auto& entry : std::filesystem::directory_iterator(m_repo / ".git/objects/pack")) {
+        if (entry.path().extension() == ".idx") {
+            index_path = entry.path();
+        }
+    }
+    const auto objects = m_repo / ".git" / "objects";
+    IndexFile index(index_path);
+    const auto modified = std::filesystem::last_write_time(index_path);
+    const VerifiedIndexes known = PackSet(objects).verified();
+    ASSERT_EQ(known.size(), 1u);
+    EXPECT_EQ(PackSet(objects, known).verified(), known);
+    const std::uint32_t victim = index.position_of(ids[0]);
+    const std::uint32_t other = index.position_of(ids[1]);
+    index.bytes.replace(index.offset_at(victim), 4, index.bytes.substr(index.offset_at(other), 4));
+    const auto expect_refused = [&](const VerifiedIndexes& verified, const std::string& what) {
+        const auto packs = std::make_shared<const PackSet>(objects, verified);
+        ObjectReader reader(repo.get(), packs);
+        try {
+            reader.read_blob(ids[0], "playlists/plain/x at commit {}", "abc1234");
+            ADD_FAILURE() << what << ": another entry's blob was read";
+        } catch (const Error& error) {
+            EXPECT_NE(std::string(error.what()).find("is not the one its index records"),
+                      std::string::npos)
+                << what << ": " << error.what();
+        }
+        EXPECT_EQ(reader.read_blob(ids[1], "blob").view(), with_libgit2(repo.get(), ids[1]))
+            << what;
+    };
+
+    index.save(false);
+    try {
+        PackSet packs(objects);
+        ADD_FAILURE() << "a damaged index was opened";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what())
+                      .find("the pack index " + index_path.string() +
+                            " is damaged: its checksum does not match"),
+                  std::string::npos)
+            << error.what();
+    }
+    // Remembered as verified, damaged since without a trace in its identity (same file,
+    // size and time): not verified again, and the entry's CRC-32 tells.
+    std::filesystem::last_write_time(index_path, modified);
+    expect_refused(known, "remembered as verified");
+    // Damaged with a checksum made to match.
+    index.save(true);
+    expect_refused({}, "checksum made to match");
 }
 
 } // namespace

@@ -463,6 +463,39 @@ Cache::~Cache() {
     }
 }
 
+namespace {
+
+/// The first line of the file of verified pack indexes; one index's identity a line follows.
+constexpr std::string_view k_verified_header = "gh-analyze verified pack indexes 1";
+
+} // namespace
+
+git::VerifiedIndexes Cache::verified_indexes() const {
+    git::VerifiedIndexes indexes;
+    std::ifstream file(m_directory / "verified-pack-indexes");
+    std::string line;
+    if (!std::getline(file, line) || line != k_verified_header) {
+        return indexes;
+    }
+    while (std::getline(file, line)) {
+        indexes.insert(line);
+    }
+    return indexes;
+}
+
+void Cache::save_verified_indexes(const git::VerifiedIndexes& indexes) const {
+    std::string text = fmt::format("{}\n", k_verified_header);
+    for (const auto& identity : indexes) {
+        text += identity;
+        text += '\n';
+    }
+    try {
+        write_file_atomically(m_directory / "verified-pack-indexes", text);
+    } catch (const Error&) {
+        // the next run verifies the indexes again
+    }
+}
+
 std::optional<Saved> Cache::load(std::string& why_not) const {
     why_not.clear();
     const auto file = MappedFile::open(m_path);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "git/object_reader.hpp"
 #include "history/history.hpp"
 #include "tables/cumulative.hpp"
 #include "util/atomic_file.hpp"
@@ -113,6 +114,12 @@ class Cache {
               const Saved* saved) const;
 
     const std::filesystem::path& path() const { return m_path; }
+
+    /// The pack indexes whose checksums earlier runs verified (git::VerifiedIndexes),
+    /// shared by every setting's cache of the repository.
+    git::VerifiedIndexes verified_indexes() const;
+    /// Records `indexes` for later runs; a failure costs them only the verification.
+    void save_verified_indexes(const git::VerifiedIndexes& indexes) const;
 
     const Settings& settings() const { return m_settings; }
     const std::filesystem::path& directory() const { return m_directory; }

@@ -198,10 +198,6 @@ Analysis analyse(const HistoryOptions& options) {
     analysis.repo = git::open_repository(options.repo);
     const git::Commit tip = git::resolve_commit(analysis.repo.get(), options.rev);
     analysis.rewrites = git::Rewrites::load(analysis.repo.get());
-    if (!options.verify_objects) {
-        analysis.packs = std::make_shared<git::PackSet>(
-            std::filesystem::path(git_repository_commondir(analysis.repo.get())) / "objects");
-    }
 
     Progress progress(!options.quiet);
     const history::ProgressFn report = [&](std::string_view stage, std::size_t done,
@@ -216,6 +212,17 @@ Analysis analyse(const HistoryOptions& options) {
                 cache::Settings{dir, options.key, options.tz, analysis.rewrites->digest()});
         } catch (const Error& error) {
             warn("{}; continuing without the cache", error.what());
+        }
+    }
+    if (!options.verify_objects) {
+        // Indexes are verified once; the cache remembers which, so daily runs do not.
+        const git::VerifiedIndexes known =
+            analysis.cache ? analysis.cache->verified_indexes() : git::VerifiedIndexes();
+        analysis.packs = std::make_shared<git::PackSet>(
+            std::filesystem::path(git_repository_commondir(analysis.repo.get())) / "objects",
+            known);
+        if (analysis.cache && analysis.packs->verified() != known) {
+            analysis.cache->save_verified_indexes(analysis.packs->verified());
         }
     }
     if (analysis.cache) {

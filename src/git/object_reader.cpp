@@ -1,5 +1,6 @@
 #include "git/object_reader.hpp"
 
+#include "util/error.hpp"
 #include "util/mapped_file.hpp"
 
 #include <algorithm>
@@ -7,6 +8,8 @@
 #include <cstring>
 #include <libdeflate.h>
 #include <mutex>
+#include <openssl/evp.h>
+#include <sys/stat.h>
 
 namespace gh::git {
 
@@ -116,9 +119,11 @@ ObjectBytes apply_delta(std::string_view base, std::string_view delta) {
 struct PackSet::Pack {
     std::shared_ptr<const MappedFile> index;
     std::shared_ptr<const MappedFile> data;
+    std::string data_path; ///< for messages
     std::uint32_t count = 0;
     const unsigned char* fanout = nullptr;
     const unsigned char* hashes = nullptr;
+    const unsigned char* crcs = nullptr;
     const unsigned char* offsets = nullptr;
     const unsigned char* large_offsets = nullptr;
     std::size_t large_count = 0;
@@ -158,7 +163,8 @@ struct PackSet::Pack {
             return false;
         }
         hashes = p + header;
-        offsets = hashes + std::size_t{count} * (k_hash + 4); // after the CRCs
+        crcs = hashes + std::size_t{count} * k_hash;
+        offsets = crcs + std::size_t{count} * 4;
         large_offsets = offsets + std::size_t{count} * 4;
         large_count = (idx.size() - fixed - 2 * k_hash) / 8;
 
@@ -266,24 +272,52 @@ struct PackSet::Pack {
         return std::nullopt;
     }
 
-    std::optional<std::uint64_t> find(const git_oid& id) const {
+    /// The entry's offset and recorded CRC-32.
+    std::optional<std::pair<std::uint64_t, std::uint32_t>> find(const git_oid& id) const {
         const auto position = position_of(id);
         if (!position) {
             return std::nullopt;
         }
+        const std::uint32_t crc = big_endian_32(crcs + std::size_t{*position} * 4);
         const std::uint32_t offset = big_endian_32(offsets + std::size_t{*position} * 4);
         if (!(offset & 0x80000000u)) {
-            return offset;
+            return std::pair(std::uint64_t{offset}, crc);
         }
         const std::size_t large = offset & 0x7fffffffu;
         if (large >= large_count) {
             return std::nullopt;
         }
-        return big_endian_64(large_offsets + large * 8);
+        return std::pair(big_endian_64(large_offsets + large * 8), crc);
     }
 };
 
-PackSet::PackSet(const std::filesystem::path& objects_dir) {
+namespace {
+
+/// The identity of a file as VerifiedIndexes records it; empty when it cannot be read.
+std::string file_identity(const std::filesystem::path& path) {
+    struct stat status {};
+    if (stat(path.c_str(), &status) != 0) {
+        return {};
+    }
+    return fmt::format("{} {} {} {} {}.{:09}", path.filename().string(), status.st_dev,
+                       status.st_ino, status.st_size, status.st_mtim.tv_sec,
+                       status.st_mtim.tv_nsec);
+}
+
+/// True when the file's last 20 bytes are the SHA-1 of the bytes before them (the trailer
+/// of pack indexes and packs).
+bool trailer_matches(std::string_view file) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    return file.size() >= k_hash &&
+           EVP_Digest(file.data(), file.size() - k_hash, digest, &length, EVP_sha1(), nullptr) ==
+               1 &&
+           length == k_hash && std::memcmp(digest, file.data() + file.size() - k_hash, k_hash) == 0;
+}
+
+} // namespace
+
+PackSet::PackSet(const std::filesystem::path& objects_dir, const VerifiedIndexes& known) {
     std::error_code error;
     std::vector<std::filesystem::path> indexes;
     for (const auto& entry : std::filesystem::directory_iterator(objects_dir / "pack", error)) {
@@ -294,11 +328,23 @@ PackSet::PackSet(const std::filesystem::path& objects_dir) {
     std::sort(indexes.begin(), indexes.end()); // the same order on every run
     for (const auto& path : indexes) {
         auto pack = std::make_unique<Pack>();
+        const std::string identity = file_identity(path);
         pack->index = MappedFile::open(path);
-        pack->data = MappedFile::open(std::filesystem::path(path).replace_extension(".pack"));
-        if (pack->index && pack->data && pack->open() && m_packs.size() < 0xffff) {
-            m_packs.push_back(std::move(pack));
+        pack->data_path = std::filesystem::path(path).replace_extension(".pack").string();
+        pack->data = MappedFile::open(pack->data_path);
+        if (!pack->index || !pack->data || !pack->open() || m_packs.size() >= 0xffff) {
+            continue;
         }
+        if ((identity.empty() || !known.contains(identity)) &&
+            !trailer_matches(pack->index->bytes())) {
+            fail("the pack index {} is damaged: its checksum does not match its content (run "
+                 "'git fsck'; 'git index-pack' on its pack writes it anew)",
+                 path.string());
+        }
+        if (!identity.empty()) {
+            m_verified.insert(identity);
+        }
+        m_packs.push_back(std::move(pack));
     }
 }
 
@@ -317,8 +363,8 @@ void PackSet::prefetch(std::span<const git_oid> ids) const {
 
 std::optional<PackSet::Location> PackSet::find(const git_oid& id) const {
     for (std::uint32_t i = 0; i < m_packs.size(); ++i) {
-        if (const auto offset = m_packs[i]->find(id)) {
-            return Location{i, *offset};
+        if (const auto found = m_packs[i]->find(id)) {
+            return Location{i, found->first, found->second};
         }
     }
     return std::nullopt;
@@ -374,7 +420,7 @@ std::pair<ObjectBytes, git_object_t> ObjectReader::read_object(const git_oid& id
     if (!where) {
         return {};
     }
-    std::optional<std::pair<ObjectBytes, int>> object;
+    std::optional<Packed> object;
     try {
         object = read_packed(*where, 0);
     } catch (const std::bad_alloc&) {
@@ -384,16 +430,23 @@ std::pair<ObjectBytes, git_object_t> ObjectReader::read_object(const git_oid& id
     if (!object) {
         return {}; // libgit2 says what is wrong
     }
+    // An index whose offset leads to another entry (its checksum is verified once, but
+    // it may be damaged since), or damaged bytes that still inflate.
+    if (where->crc && object->crc != *where->crc) {
+        fail("reading object {}: the pack entry at offset {} of {} is not the one its index "
+             "records (CRC-32 {:08x}, expected {:08x}): the pack or its index is damaged (run "
+             "'git fsck')",
+             id, where->offset, m_packs->pack(where->pack).data_path, object->crc, *where->crc);
+    }
     ++m_stats.from_packs;
-    return {std::move(object->first), static_cast<git_object_t>(object->second)};
+    return {std::move(object->bytes), static_cast<git_object_t>(object->type)};
 }
 
-std::optional<std::pair<ObjectBytes, int>> ObjectReader::read_packed(PackSet::Location where,
-                                                                     int depth) {
+std::optional<ObjectReader::Packed> ObjectReader::read_packed(PackSet::Location where, int depth) {
     const std::uint64_t key = (std::uint64_t{where.pack} << 48) | where.offset;
     if (const auto found = m_cached.find(key); found != m_cached.end()) {
         m_recent.splice(m_recent.begin(), m_recent, found->second);
-        return std::pair(found->second->bytes, found->second->type);
+        return found->second->object;
     }
     const auto& pack = m_packs->pack(where.pack);
     const unsigned char* const begin = pack.bytes();
@@ -433,7 +486,7 @@ std::optional<std::pair<ObjectBytes, int>> ObjectReader::read_packed(PackSet::Lo
         if (distance == 0 || distance > where.offset) {
             return std::nullopt;
         }
-        base = PackSet::Location{where.pack, where.offset - distance};
+        base = PackSet::Location{where.pack, where.offset - distance, std::nullopt};
     } else if (type == k_ref_delta) {
         if (limit - p < static_cast<std::ptrdiff_t>(k_hash)) {
             return std::nullopt;
@@ -455,20 +508,28 @@ std::optional<std::pair<ObjectBytes, int>> ObjectReader::read_packed(PackSet::Lo
 
     // The compressed data runs to at most the end of the pack; libdeflate stops at the
     // end of the stream and checks its Adler-32.
+    // The entry's CRC-32 (what the index records) covers its header and compressed data.
+    std::uint32_t crc = 0;
     const auto inflate = [&](char* out) {
+        std::size_t read = 0;
         std::size_t written = 0;
         const auto status =
-            libdeflate_zlib_decompress(m_inflate, p, limit - p, out, size, &written);
-        return status == LIBDEFLATE_SUCCESS && written == size;
+            libdeflate_zlib_decompress_ex(m_inflate, p, limit - p, out, size, &read, &written);
+        if (status != LIBDEFLATE_SUCCESS || written != size) {
+            return false;
+        }
+        const unsigned char* const entry = begin + where.offset;
+        crc = libdeflate_crc32(0, entry, static_cast<std::size_t>(p + read - entry));
+        return true;
     };
     if (!base) {
         auto data = std::make_shared_for_overwrite<char[]>(std::max<std::uint64_t>(size, 1));
         if (!inflate(data.get())) {
             return std::nullopt;
         }
-        ObjectBytes bytes(std::move(data), size);
-        remember(key, bytes, type);
-        return std::pair(std::move(bytes), type);
+        Packed object{ObjectBytes(std::move(data), size), type, crc};
+        remember(key, object);
+        return object;
     }
     auto base_object = read_packed(*base, depth + 1);
     if (!base_object) {
@@ -478,24 +539,24 @@ std::optional<std::pair<ObjectBytes, int>> ObjectReader::read_packed(PackSet::Lo
     if (!inflate(m_delta.data())) {
         return std::nullopt;
     }
-    ObjectBytes bytes =
-        apply_delta(base_object->first.view(), std::string_view(m_delta.data(), size));
-    if (!bytes) {
+    Packed object{apply_delta(base_object->bytes.view(), std::string_view(m_delta.data(), size)),
+                  base_object->type, crc};
+    if (!object.bytes) {
         return std::nullopt;
     }
-    remember(key, bytes, base_object->second);
-    return std::pair(std::move(bytes), base_object->second);
+    remember(key, object);
+    return object;
 }
 
-void ObjectReader::remember(std::uint64_t key, const ObjectBytes& bytes, int type) {
-    if (bytes.size() > k_cache_budget / 2) {
+void ObjectReader::remember(std::uint64_t key, const Packed& object) {
+    if (object.bytes.size() > k_cache_budget / 2) {
         return; // one huge object would push out everything else
     }
-    m_recent.push_front(Cached{key, bytes, type});
+    m_recent.push_front(Cached{key, object});
     m_cached[key] = m_recent.begin();
-    m_cached_bytes += bytes.size();
+    m_cached_bytes += object.bytes.size();
     while (m_cached_bytes > k_cache_budget) {
-        m_cached_bytes -= m_recent.back().bytes.size();
+        m_cached_bytes -= m_recent.back().object.bytes.size();
         m_cached.erase(m_recent.back().key);
         m_recent.pop_back();
     }

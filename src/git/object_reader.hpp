@@ -15,7 +15,9 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -48,12 +50,23 @@ class ObjectBytes {
 /// `base`; no bytes when they are malformed or do not fit it.
 ObjectBytes apply_delta(std::string_view base, std::string_view delta);
 
+/// The pack indexes whose checksum has been verified, each by its file's identity (name,
+/// device, inode, size and modification time): a set the cache keeps between runs, so that
+/// a daily run does not read every index again.
+using VerifiedIndexes = std::set<std::string>;
+
 /// The pack files of one repository (`objects/pack/*.idx` with their `.pack`), mapped
 /// read-only. Immutable once opened, so threads share one.
 class PackSet {
   public:
-    /// Maps every version-2 index with its pack; others are left to libgit2.
-    explicit PackSet(const std::filesystem::path& objects_dir);
+    /// Maps every version-2 index with its pack; others are left to libgit2. Verifies the
+    /// trailing SHA-1 of each index not `known` to be verified, and throws gh::Error naming
+    /// the index when it does not match: a damaged index leads to the wrong objects, which
+    /// git itself does not notice when it reads them.
+    explicit PackSet(const std::filesystem::path& objects_dir, const VerifiedIndexes& known = {});
+
+    /// The indexes in use, all verified (now or before): what to remember for later runs.
+    const VerifiedIndexes& verified() const { return m_verified; }
     ~PackSet();
     PackSet(const PackSet&) = delete;
     PackSet& operator=(const PackSet&) = delete;
@@ -61,6 +74,8 @@ class PackSet {
     struct Location {
         std::uint32_t pack = 0;
         std::uint64_t offset = 0;
+        /// The CRC-32 the index records for the entry's bytes, when it was found by id.
+        std::optional<std::uint32_t> crc;
     };
     std::optional<Location> find(const git_oid& id) const;
     /// Starts loading what finding `ids` will read, so that the cache misses of many
@@ -73,6 +88,7 @@ class PackSet {
 
   private:
     std::vector<std::unique_ptr<Pack>> m_packs;
+    VerifiedIndexes m_verified;
 };
 
 /// Reads objects for one thread (libgit2 handles and the delta cache are not shared).
@@ -129,13 +145,21 @@ class ObjectReader {
     static constexpr std::size_t k_cache_budget = 8u << 20;
 
   private:
-    /// The object from a pack, or no bytes when libgit2 must read it.
+    /// The object from a pack, or no bytes when libgit2 must read it. Throws gh::Error
+    /// when the entry's bytes are not those the pack index records for `id` (a damaged
+    /// pack or index: git itself would return the wrong object).
     std::pair<ObjectBytes, git_object_t> read_object(const git_oid& id);
     std::pair<ObjectBytes, git_object_t>
     read_with_libgit2(const git_oid& id, const std::function<std::string()>& context);
-    /// The object at `where` and its type; nothing when the pack is not understood.
-    std::optional<std::pair<ObjectBytes, int>> read_packed(PackSet::Location where, int depth);
-    void remember(std::uint64_t key, const ObjectBytes& bytes, int type);
+    /// An object read from a pack, and the CRC-32 of its entry's bytes there.
+    struct Packed {
+        ObjectBytes bytes;
+        int type = 0;
+        std::uint32_t crc = 0;
+    };
+    /// The object at `where`; nothing when the pack is not understood.
+    std::optional<Packed> read_packed(PackSet::Location where, int depth);
+    void remember(std::uint64_t key, const Packed& object);
 
     Odb m_odb;
     std::shared_ptr<const PackSet> m_packs;
@@ -144,8 +168,7 @@ class ObjectReader {
 
     struct Cached {
         std::uint64_t key;
-        ObjectBytes bytes;
-        int type;
+        Packed object;
     };
     std::list<Cached> m_recent; ///< most recently used first
     std::unordered_map<std::uint64_t, std::list<Cached>::iterator> m_cached;
