@@ -357,6 +357,17 @@ TEST(Cache, APoolMostlyOutOfUseIsWrittenAgain) {
     cache::Cache::pool_slack = slack;
 }
 
+// A change of the rules must never meet a cache built by the old ones: the cache's
+// settings name the digest of the sources that decide what it holds.
+TEST(Cache, SettingsNameTheRulesThatBuiltIt) {
+    const std::string text = cache::Settings{"playlists/plain", "line", "UTC"}.describe();
+    const auto at = text.find("\nrules=");
+    ASSERT_NE(at, std::string::npos) << text;
+    const std::string digest = text.substr(at + 7, text.find('\n', at + 1) - at - 7);
+    EXPECT_EQ(digest.size(), 16u) << text;
+    EXPECT_EQ(digest.find_first_not_of("0123456789abcdef"), std::string::npos) << text;
+}
+
 TEST(OutputManifest, ReadsBackEveryNameItWrote) {
     test::TempDir dir;
     const cache::Cache cache(dir.path(), cache::Settings{"playlists/plain", "line", "UTC"});

@@ -416,9 +416,15 @@ tables::TableBuilder::State parse_builder(const SavedBuilder& saved, std::size_t
     return state;
 }
 
+#ifndef GH_ANALYZE_CACHE_RULES
+#error "GH_ANALYZE_CACHE_RULES: the digest of the sources that decide what the cache holds"
+#endif
+/// The digest of the sources that decide what the cache holds (src/CMakeLists.txt).
+constexpr std::string_view k_rules_digest = GH_ANALYZE_CACHE_RULES;
+
 std::string Settings::describe() const {
-    return fmt::format("format={}\ndir={}\nkey={}\ntz={}\nrewrites={}\n", k_format_version, dir,
-                       key_mode, time_zone, rewrites);
+    return fmt::format("format={}\nrules={}\ndir={}\nkey={}\ntz={}\nrewrites={}\n",
+                       k_format_version, k_rules_digest, dir, key_mode, time_zone, rewrites);
 }
 
 Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)

@@ -16,8 +16,8 @@
 
 namespace gh::cache {
 
-/// Bumped whenever what is saved, or the rules that computed it, change: a cache from
-/// another format is never used.
+/// Bumped whenever what is saved changes. Changes of the rules that computed it need no
+/// bump: the digest of their sources is part of Settings::describe (src/CMakeLists.txt).
 inline constexpr std::uint32_t k_format_version = 6;
 
 /// Everything that changes the result besides the history itself.
@@ -28,7 +28,8 @@ struct Settings {
     /// git::Rewrites::digest() of the repository's replaced objects and grafts.
     std::string rewrites = "none";
 
-    /// The text stored in (and compared with) a cache file.
+    /// The text stored in (and compared with) a cache file: the format version, the digest
+    /// of the rules' sources, and the settings.
     std::string describe() const;
 };
 
