@@ -109,6 +109,10 @@ class Generator {
             artists += fmt::format(", {}", k_artists[m_random.below(k_artists.size())]);
         }
         std::string album = m_random.chance(0.5) ? title : fmt::format("{} {}", word(), word());
+        // With quirks, each awkward line comes once first, so that every archive has all.
+        if (m_options.quirks && m_awkward_given < k_awkward_tracks.size()) {
+            return std::string(k_awkward_tracks[m_awkward_given++]);
+        }
         if (m_options.quirks && m_random.chance(0.02)) {
             return std::string(k_awkward_tracks[m_random.below(k_awkward_tracks.size())]);
         }
@@ -343,6 +347,7 @@ class Generator {
 
     GeneratorOptions m_options;
     Random m_random;
+    std::size_t m_awkward_given = 0;
     ArchiveWriter m_writer;
     std::vector<PlaylistModel> m_playlists;
     DirState m_extra_entries;
