@@ -407,7 +407,11 @@ std::pair<ObjectBytes, git_object_t> ObjectReader::read(const git_oid& wanted,
     const git_oid& id = m_rewrites->object(wanted);
     auto object = read_object(id);
     if (!object.first) {
-        object = read_with_libgit2(id, [&] { return fmt::format("reading {} {}", kind, id); });
+        object = read_with_libgit2(id, [&] {
+            return git_oid_equal(&id, &wanted)
+                       ? fmt::format("reading {} {}", kind, id)
+                       : fmt::format("reading {} {} (replaced by {})", kind, wanted, id);
+        });
     }
     return object;
 }

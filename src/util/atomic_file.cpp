@@ -130,8 +130,10 @@ TemporaryFile::TemporaryFile(std::filesystem::path path) : m_path(std::move(path
         fail("cannot create a temporary file next to {}: {}", m_path.string(),
              std::strerror(errno));
     }
-    if (flock(m_fd, LOCK_EX | LOCK_NB) != 0 || fchmod(m_fd, creation_mode()) != 0) {
-        give_up("cannot prepare a temporary file for");
+    // Without the lock (a file system that has none), it is still known by its process id.
+    flock(m_fd, LOCK_EX | LOCK_NB);
+    if (fchmod(m_fd, creation_mode()) != 0) {
+        give_up("cannot set the permissions of a temporary file for");
     }
 }
 
