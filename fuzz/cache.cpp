@@ -31,6 +31,7 @@ std::uint64_t read_le(std::string_view bytes, std::size_t at, std::size_t size) 
     return value;
 }
 
+/// Writes a number as the cache does, over `size` bytes at `at`.
 void write_le(std::string& bytes, std::size_t at, std::uint64_t value, std::size_t size) {
     for (std::size_t i = 0; i < size; ++i) {
         bytes[at + i] = static_cast<char>(value >> (8 * i));
@@ -71,6 +72,7 @@ std::string as_current(std::string_view input, std::string_view pool,
     return state;
 }
 
+/// One cache for the process: it holds the cache's lock while it exists.
 cache::Cache& the_cache() {
     static cache::Cache cache(fuzz::scratch_dir() / "git", k_settings);
     return cache;
@@ -89,6 +91,7 @@ bool same_table(const tables::PlaylistTable& a, const tables::PlaylistTable& b) 
                       [&](const auto& x, const auto& y) { return row_fields(x) == row_fields(y); });
 }
 
+/// Tables list their rows by key, each key once.
 void check_in_key_order(const tables::PlaylistTable& table) {
     for (std::size_t i = 1; i < table.rows.size(); ++i) {
         GH_FUZZ_REQUIRE(table.rows[i - 1].key < table.rows[i].key);
@@ -139,17 +142,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!saved) {
         return 0;
     }
+    // A run stops with an error at a time that has no date, before it computes any day.
+    const auto& history = saved->history;
+    if (!has_date(history.tip_time) ||
+        !std::all_of(history.snapshots.begin(), history.snapshots.end(),
+                     [](const auto& snapshot) { return has_date(snapshot.time); })) {
+        return 0;
+    }
     const auto zone = TimeZone::utc();
-    for (const auto& snapshot : saved->history.snapshots) {
+    for (const auto& snapshot : history.snapshots) {
         zone.day_of(snapshot.time);
     }
-    const std::int32_t tip_day = zone.day_of(saved->history.tip_time);
+    const std::int32_t tip_day = zone.day_of(history.tip_time);
     for (const auto& builder : saved->builders) {
         std::optional<tables::TableBuilder> restored;
         try {
             restored.emplace(tables::TableBuilder::restore(
-                cache::parse_builder(builder, saved->history.snapshots.size()),
-                plain::KeyMode::line));
+                cache::parse_builder(builder, history.snapshots.size()), plain::KeyMode::line));
         } catch (const std::exception&) {
             continue; // refused: the run builds this table from scratch
         }

@@ -22,12 +22,14 @@ constexpr std::size_t k_most_entries = 64;
 /// Every how many entries one is found through the index's table of 64-bit offsets.
 constexpr std::size_t k_large_offset_every = 4;
 
+/// Ids that a fuzzed ref-delta can name easily (the entries' real ids would be hashes).
 git_oid entry_id(std::size_t index) {
     git_oid id;
     std::memset(id.id, static_cast<int>(index + 1), GIT_OID_RAWSZ);
     return id;
 }
 
+/// Packs and indexes write their numbers big-endian.
 void append_be32(std::string& out, std::uint32_t value) {
     for (int shift = 24; shift >= 0; shift -= 8) {
         out += static_cast<char>((value >> shift) & 0xff);
@@ -39,6 +41,7 @@ void append_be64(std::string& out, std::uint64_t value) {
     append_be32(out, static_cast<std::uint32_t>(value));
 }
 
+/// Packs and indexes end with the SHA-1 of what comes before.
 std::array<unsigned char, GIT_OID_RAWSZ> sha1(std::string_view bytes) {
     std::array<unsigned char, GIT_OID_RAWSZ> digest{};
     unsigned length = 0;
@@ -48,18 +51,20 @@ std::array<unsigned char, GIT_OID_RAWSZ> sha1(std::string_view bytes) {
     return digest;
 }
 
-/// Appends the SHA-1 of everything before it, as packs and indexes end.
 void append_checksum(std::string& out) {
     const auto digest = sha1(out);
     out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
+/// A pack and its index, as git writes them to objects/pack/.
 struct PackFiles {
     std::string pack;
     std::string index;
     std::vector<std::uint64_t> offsets; ///< of each entry in the pack
 };
 
+/// Frames `entries` as a version-2 pack and index that pass every check of the readers
+/// (CRCs and checksums included), so that the fuzzed bytes are the entries themselves.
 PackFiles frame(const std::vector<std::string_view>& entries) {
     PackFiles files;
     files.pack = "PACK";
@@ -117,6 +122,7 @@ const std::filesystem::path& repository_dir() {
     return dir;
 }
 
+/// Where PackSet finds the packs.
 std::filesystem::path objects_dir() {
     return repository_dir() / "objects";
 }
@@ -196,6 +202,7 @@ bool cyclic(std::string_view pack, std::uint64_t offset,
     return false;
 }
 
+/// An object as a reader returned it, or nothing when it was refused.
 using Read = std::optional<std::pair<ObjectBytes, git_object_t>>;
 
 /// The object, or nothing when it cannot be read: a damaged object is refused with a
@@ -208,6 +215,7 @@ Read read(ObjectReader& reader, const git_oid& id) {
     }
 }
 
+/// True when both readers returned the same object (both having returned one).
 bool same(const Read& a, const Read& b) {
     return a->second == b->second && a->first.view() == b->first.view();
 }

@@ -73,6 +73,7 @@ std::uint32_t count_lines(std::string_view content) {
     return newlines + (!content.empty() && content.back() != '\n' ? 1 : 0);
 }
 
+/// The key of ASCII text, which needs no Unicode tables to be sure of.
 std::string ascii_lower(std::string_view text) {
     std::string lowered(text);
     std::transform(lowered.begin(), lowered.end(), lowered.begin(),
@@ -80,6 +81,7 @@ std::string ascii_lower(std::string_view text) {
     return lowered;
 }
 
+/// A track line as the parser split it, and its keys.
 void check_track(const TrackLine& track, std::string_view content, std::uint32_t line_count) {
     GH_FUZZ_REQUIRE(within(track.text, content) && within(track.title, track.text) &&
                     within(track.artists, track.text) && within(track.album, track.text));
@@ -104,6 +106,7 @@ void check_track(const TrackLine& track, std::string_view content, std::uint32_t
     }
 }
 
+/// The parsed file against what the format says of any file.
 void check_parsed(const PlainFile& file, std::string_view content) {
     GH_FUZZ_REQUIRE(file.line_count == count_lines(content));
     GH_FUZZ_REQUIRE(file.final_newline == (!content.empty() && content.back() == '\n'));
@@ -156,6 +159,7 @@ void check_scans(const PlainFile& file, std::string_view content) {
     GH_FUZZ_REQUIRE(tracks == file.tracks.size() && strays == file.stray_lines.size());
 }
 
+/// Findings name known rules, real lines and at most three of a rule, in line order.
 void check_findings(const std::vector<Finding>& findings, std::string_view content,
                     std::uint32_t line_count) {
     const auto& rules = validation_rules();

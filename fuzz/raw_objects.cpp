@@ -37,10 +37,12 @@ struct MemoryRepository {
     }
 };
 
+/// Comparisons agree by their sign only, as memcmp's do.
 int sign(int value) {
     return (value > 0) - (value < 0);
 }
 
+/// What the walk takes from a commit must be what libgit2 reads in it.
 void check_commit(MemoryRepository& memory, std::string_view bytes) {
     const auto ours = parse_commit(bytes);
     if (!ours) {
@@ -58,6 +60,7 @@ void check_commit(MemoryRepository& memory, std::string_view bytes) {
     GH_FUZZ_REQUIRE(ours->time == git_commit_time(theirs.get()));
 }
 
+/// The entries and their order must be libgit2's, which the walk's tree diffs rely on.
 void check_tree(MemoryRepository& memory, std::string_view bytes) {
     const auto ours = parse_tree(bytes);
     if (!ours) {

@@ -25,6 +25,7 @@ namespace {
 /// machine short of memory would, and libgit2 reports the object as unreadable.
 constexpr std::size_t k_most_libgit2_allocates = std::size_t{256} << 20;
 
+/// True when `count` items of `size` bytes are more than libgit2 may have.
 bool too_large(std::size_t count, std::size_t size) {
     return size != 0 && count > k_most_libgit2_allocates / size;
 }
@@ -72,6 +73,7 @@ void initialize_libgit2() {
 
 namespace {
 
+/// A new directory, in memory when the machine has /dev/shm.
 std::filesystem::path make_scratch_dir() {
     std::string base = "/dev/shm";
     if (::access(base.c_str(), W_OK) != 0) {
