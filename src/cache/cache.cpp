@@ -2,6 +2,7 @@
 
 #include "plain/plain_file.hpp"
 #include "util/atomic_file.hpp"
+#include "util/calendar.hpp"
 #include "util/error.hpp"
 #include "util/mapped_file.hpp"
 #include "util/terminal.hpp"
@@ -364,8 +365,14 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
             row.removed = removed - 1;
         }
         row.stints = in.small(UINT32_MAX);
+        // Days of dated times only: saved by a run, they are, and then nothing overflows.
         row.days_present = in.signed_varint();
-        state.rows[i].stint_start = static_cast<std::int32_t>(in.signed_varint());
+        const std::int64_t stint_start = in.signed_varint();
+        if (row.days_present < 0 || row.days_present > k_last_dated_day - k_first_dated_day ||
+            stint_start < k_first_dated_day || stint_start > k_last_dated_day) {
+            throw std::runtime_error("a day out of range");
+        }
+        state.rows[i].stint_start = static_cast<std::int32_t>(stint_start);
         const auto flags = in.integer<std::uint8_t>();
         state.rows[i].present = flags & 1;
         state.rows[i].several_lines = flags & 2;

@@ -40,6 +40,9 @@ inline constexpr std::int64_t k_last_dated_time = 253402300799;
 inline bool has_date(std::int64_t unix_seconds) {
     return unix_seconds >= k_first_dated_time && unix_seconds <= k_last_dated_time;
 }
+/// The day numbers of those times in any zone (a zone moves a date by a day at most).
+inline constexpr std::int32_t k_first_dated_day = -1;
+inline constexpr std::int32_t k_last_dated_day = 2932897;
 
 /// `YYYY-MM-DD` of a day number.
 std::string format_day(std::int32_t day);
