@@ -366,9 +366,12 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
         }
         row.stints = in.small(UINT32_MAX);
         // Days of dated times only: saved by a run, they are, and then nothing overflows.
+        // (A stint may end before it began, by a day or more, when a clock ran behind.)
         row.days_present = in.signed_varint();
         const std::int64_t stint_start = in.signed_varint();
-        if (row.days_present < 0 || row.days_present > k_last_dated_day - k_first_dated_day ||
+        const std::int64_t most_days = std::int64_t{k_last_dated_day - k_first_dated_day} *
+                                       std::max<std::uint32_t>(row.stints, 1);
+        if (row.days_present < -most_days || row.days_present > most_days ||
             stint_start < k_first_dated_day || stint_start > k_last_dated_day) {
             throw std::runtime_error("a day out of range");
         }
