@@ -91,14 +91,13 @@ std::filesystem::path make_scratch_dir() {
 } // namespace
 
 const std::filesystem::path& scratch_dir() {
-    static const std::filesystem::path dir = [] {
-        auto made = make_scratch_dir();
-        std::atexit([] {
-            std::error_code ignored;
-            std::filesystem::remove_all(scratch_dir(), ignored);
-        });
-        return made;
-    }();
+    static const std::filesystem::path dir = make_scratch_dir();
+    // Registered once `dir` exists, so that it runs before `dir` is destroyed.
+    static const bool removed_at_exit = std::atexit([] {
+                                            std::error_code ignored;
+                                            std::filesystem::remove_all(dir, ignored);
+                                        }) == 0;
+    (void)removed_at_exit;
     return dir;
 }
 
