@@ -10,6 +10,7 @@
 #include <mutex>
 #include <openssl/evp.h>
 #include <sys/stat.h>
+#include <unordered_set>
 
 namespace gh::git {
 
@@ -446,35 +447,28 @@ std::pair<ObjectBytes, git_object_t> ObjectReader::read_object(const git_oid& id
     return {std::move(object->bytes), static_cast<git_object_t>(object->type)};
 }
 
-std::optional<ObjectReader::Packed> ObjectReader::read_packed(PackSet::Location where, int depth) {
-    const std::uint64_t key = (std::uint64_t{where.pack} << 48) | where.offset;
-    if (const auto found = m_cached.find(key); found != m_cached.end()) {
-        m_recent.splice(m_recent.begin(), m_recent, found->second);
-        return found->second->object;
-    }
+std::optional<ObjectReader::EntryHeader> ObjectReader::entry_header(PackSet::Location where) const {
     const auto& pack = m_packs->pack(where.pack);
     const unsigned char* const begin = pack.bytes();
     const std::uint64_t end = pack.end();
-    if (where.offset < 12 || where.offset >= end || depth > k_max_depth ||
-        where.offset >= (std::uint64_t{1} << 48)) {
+    if (where.offset < 12 || where.offset >= end || where.offset >= (std::uint64_t{1} << 48)) {
         return std::nullopt;
     }
-
-    // The header: type and inflated size, then for deltas where the base is.
+    // The type and inflated size, then for deltas where the base is.
     const unsigned char* p = begin + where.offset;
     const unsigned char* const limit = begin + end;
     unsigned char byte = *p++;
-    const int type = (byte >> 4) & 7;
-    std::uint64_t size = byte & 15u;
+    EntryHeader header;
+    header.type = (byte >> 4) & 7;
+    header.size = byte & 15u;
     for (int shift = 4; byte & 0x80; shift += 7) {
         if (p == limit || shift > 60) {
             return std::nullopt;
         }
         byte = *p++;
-        size |= std::uint64_t{byte & 0x7fu} << shift;
+        header.size |= std::uint64_t{byte & 0x7fu} << shift;
     }
-    std::optional<PackSet::Location> base;
-    if (type == k_ofs_delta) {
+    if (header.type == k_ofs_delta) {
         if (p == limit) {
             return std::nullopt;
         }
@@ -490,21 +484,66 @@ std::optional<ObjectReader::Packed> ObjectReader::read_packed(PackSet::Location 
         if (distance == 0 || distance > where.offset) {
             return std::nullopt;
         }
-        base = PackSet::Location{where.pack, where.offset - distance, std::nullopt};
-    } else if (type == k_ref_delta) {
+        header.base = PackSet::Location{where.pack, where.offset - distance, std::nullopt};
+    } else if (header.type == k_ref_delta) {
         if (limit - p < static_cast<std::ptrdiff_t>(k_hash)) {
             return std::nullopt;
         }
         git_oid base_id;
         std::memcpy(base_id.id, p, k_hash);
         p += k_hash;
-        base = m_packs->find(base_id);
-        if (!base) {
+        header.base = m_packs->find(base_id);
+        if (!header.base) {
             return std::nullopt; // a thin pack's base outside the packs: libgit2's
         }
-    } else if (type < GIT_OBJECT_COMMIT || type > GIT_OBJECT_TAG) {
+    } else if (header.type < GIT_OBJECT_COMMIT || header.type > GIT_OBJECT_TAG) {
         return std::nullopt;
     }
+    header.data = p;
+    return header;
+}
+
+void ObjectReader::fail_if_chain_loops(PackSet::Location where) const {
+    // Offset deltas point backwards, but a reference delta may name any entry, itself
+    // too: libgit2 1.5 would follow such a loop for ever.
+    std::unordered_set<std::uint64_t> seen;
+    const std::uint64_t start = where.offset;
+    std::optional<PackSet::Location> at = where;
+    while (at) {
+        if (!seen.insert((std::uint64_t{at->pack} << 48) | at->offset).second) {
+            fail("reading the entry at offset {} of {}: its chain of deltas loops back on "
+                 "itself: the pack is damaged (run 'git fsck')",
+                 start, m_packs->pack(where.pack).data_path);
+        }
+        const auto header = entry_header(*at);
+        if (!header) {
+            return;
+        }
+        at = header->base;
+    }
+}
+
+std::optional<ObjectReader::Packed> ObjectReader::read_packed(PackSet::Location where, int depth) {
+    const std::uint64_t key = (std::uint64_t{where.pack} << 48) | where.offset;
+    if (const auto found = m_cached.find(key); found != m_cached.end()) {
+        m_recent.splice(m_recent.begin(), m_recent, found->second);
+        return found->second->object;
+    }
+    if (depth > k_max_depth) {
+        fail_if_chain_loops(where);
+        return std::nullopt; // a chain this deep is libgit2's
+    }
+    const auto header = entry_header(where);
+    if (!header) {
+        return std::nullopt;
+    }
+    const auto& pack = m_packs->pack(where.pack);
+    const unsigned char* const begin = pack.bytes();
+    const unsigned char* const limit = begin + pack.end();
+    const unsigned char* const p = header->data;
+    const int type = header->type;
+    const std::uint64_t size = header->size;
+    const std::optional<PackSet::Location>& base = header->base;
     // Deflate expands at most 1032 times: a larger size is damage, not worth allocating for.
     if (size > k_max_object_size || size > static_cast<std::uint64_t>(limit - p) * 1032 + 1024) {
         return std::nullopt;

@@ -159,6 +159,18 @@ class ObjectReader {
     };
     /// The object at `where`; nothing when the pack is not understood.
     std::optional<Packed> read_packed(PackSet::Location where, int depth);
+    /// What an entry's header says: its type, inflated size, where its compressed data
+    /// starts and, for a delta, where its base is.
+    struct EntryHeader {
+        int type = 0;
+        std::uint64_t size = 0;
+        const unsigned char* data = nullptr;
+        std::optional<PackSet::Location> base;
+    };
+    /// The header of the entry at `where`; nothing when it is not understood.
+    std::optional<EntryHeader> entry_header(PackSet::Location where) const;
+    /// Throws gh::Error when the chain of deltas from `where` comes back to an entry.
+    void fail_if_chain_loops(PackSet::Location where) const;
     void remember(std::uint64_t key, const Packed& object);
 
     Odb m_odb;
