@@ -20,8 +20,6 @@ namespace gh::history {
 
 namespace {
 
-constexpr std::uint32_t k_none = UINT32_MAX;
-
 /// A commit seen by the walk. Commits reached only as a non-followed parent of a merge
 /// are loaded (their directory decides which parent is followed) but not in the graph.
 struct Node {
