@@ -214,6 +214,17 @@ Read read(ObjectReader& reader, const git_oid& id) {
     }
 }
 
+/// True when `reader` refuses the object because its chain of deltas loops.
+bool refused_as_loop(ObjectReader& reader, const git_oid& id) {
+    try {
+        reader.read(id, "object");
+    } catch (const gh::Error& error) {
+        return std::string_view(error.what()).find("chain of deltas loops") !=
+               std::string_view::npos;
+    }
+    return false;
+}
+
 /// True when both readers returned the same object (both having returned one).
 bool same(const Read& a, const Read& b) {
     return a->second == b->second && a->first.view() == b->first.view();
@@ -242,8 +253,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const git_oid& id = ids[i];
         if (cyclic(files.pack, files.offsets[i], files.offsets)) {
-            // Refused by the reader, never handed to libgit2, which would loop for ever.
-            GH_FUZZ_REQUIRE(!read(reader, id));
+            // Refused by the reader as a loop, never handed to libgit2, which would follow
+            // it for ever (under the allocation cap here it soon fails, which proves nothing).
+            GH_FUZZ_REQUIRE(refused_as_loop(reader, id));
             continue;
         }
         const Read first = read(reader, id);

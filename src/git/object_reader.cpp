@@ -433,7 +433,10 @@ std::pair<ObjectBytes, git_object_t> ObjectReader::read_object(const git_oid& id
         // the object (or says what is wrong with it).
     }
     if (!object) {
-        return {}; // libgit2 says what is wrong
+        // libgit2 says what is wrong, unless the chain of deltas loops: libgit2 1.5 would
+        // follow it for ever.
+        fail_if_chain_loops(*where);
+        return {};
     }
     // An index whose offset leads to another entry (its checksum is verified once, but
     // it may be damaged since), or damaged bytes that still inflate.
