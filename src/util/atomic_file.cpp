@@ -153,14 +153,19 @@ void TemporaryFile::give_up(std::string_view doing) {
 }
 
 void TemporaryFile::commit() {
-    // Renamed while still open and locked, so that it is never seen stale under its
-    // temporary name.
-    if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
-        give_up("cannot replace");
-    }
+    // Closed first, so that an error the file system reports only at close (NFS, say)
+    // leaves the target as it was. Unlocked until it is renamed, it is still not taken for
+    // stale: its process is alive.
     const int fd = std::exchange(m_fd, -1);
     if (close(fd) != 0) {
-        fail("cannot write {}: {}", m_path.string(), std::strerror(errno));
+        const int saved = errno;
+        unlink(m_temporary.c_str());
+        fail("cannot write {}: {}", m_path.string(), std::strerror(saved));
+    }
+    if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
+        const int saved = errno;
+        unlink(m_temporary.c_str());
+        fail("cannot replace {}: {}", m_path.string(), std::strerror(saved));
     }
 }
 

@@ -57,7 +57,7 @@ class TemporaryFile {
     const std::string& temporary_path() const { return m_temporary; }
     const std::filesystem::path& path() const { return m_path; }
 
-    /// Renames the temporary file over `path`, then closes it.
+    /// Closes the temporary file and renames it over `path`.
     void commit();
     /// Removes the temporary file and throws gh::Error "<doing> <path>: <errno's reason>".
     [[noreturn]] void give_up(std::string_view doing);
