@@ -186,6 +186,24 @@ history::History continue_from_cache(Analysis& analysis, const git_commit* tip,
     }
 }
 
+/// libgit2 resolves `main~3` or `HEAD^2` through the parents as stored, not as replace
+/// refs and grafts make them, so with those such a revision could name another commit
+/// than git's: it is refused rather than silently differing.
+void refuse_ancestry_through_rewrites(std::string_view rev, const git::Rewrites& rewrites) {
+    bool ancestry = rev.find('~') != std::string_view::npos;
+    for (auto caret = rev.find('^'); caret != std::string_view::npos;
+         caret = rev.find('^', caret + 1)) {
+        ancestry = ancestry || rev.substr(caret + 1, 1) != "{"; // "^{commit}" only peels
+    }
+    if (ancestry && !rewrites.empty()) {
+        throw Error::usage("--rev '{}': this repository replaces objects or grafts commits "
+                           "(refs/replace/, info/grafts), which gh-analyze does not follow "
+                           "through '~' and '^'; pass the commit itself: --rev \"$(git "
+                           "rev-parse '{}')\"",
+                           rev, rev);
+    }
+}
+
 } // namespace
 
 Analysis analyse(const HistoryOptions& options) {
@@ -196,8 +214,9 @@ Analysis analyse(const HistoryOptions& options) {
     const TimeZone zone = TimeZone::named(options.tz);
     const std::string dir = normalise_dir(options.dir);
     analysis.repo = git::open_repository(options.repo);
-    const git::Commit tip = git::resolve_commit(analysis.repo.get(), options.rev);
     analysis.rewrites = git::Rewrites::load(analysis.repo.get());
+    refuse_ancestry_through_rewrites(options.rev, *analysis.rewrites);
+    const git::Commit tip = git::resolve_commit(analysis.repo.get(), options.rev);
 
     Progress progress(!options.quiet);
     const history::ProgressFn report = [&](std::string_view stage, std::size_t done,

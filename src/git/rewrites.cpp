@@ -42,10 +42,50 @@ std::string replace_ref_base() {
     return result;
 }
 
-bool parse_hex_id(std::string_view text, git_oid& id) {
-    return text.size() == GIT_OID_HEXSZ &&
-           text.find_first_not_of("0123456789abcdef") == std::string_view::npos &&
-           git_oid_fromstrn(&id, text.data(), text.size()) == 0;
+/// Reads an id of 40 hex digits, in either case, at the start of `text` (git's
+/// get_oid_hex), and moves `text` past it.
+bool take_hex_id(std::string_view& text, git_oid& id) {
+    if (text.size() < GIT_OID_HEXSZ ||
+        text.substr(0, GIT_OID_HEXSZ).find_first_not_of("0123456789abcdefABCDEF") !=
+            std::string_view::npos ||
+        git_oid_fromstrn(&id, text.data(), GIT_OID_HEXSZ) != 0) {
+        return false;
+    }
+    text.remove_prefix(GIT_OID_HEXSZ);
+    return true;
+}
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/// A line of the graft file as git's read_graft_line reads it: trailing whitespace
+/// dropped, then "<commit>( <parent>)*" with any one whitespace character between ids.
+/// Nothing for a blank line or a comment; false when the line is not valid.
+bool parse_graft_line(std::string_view line, std::vector<git_oid>& ids) {
+    ids.clear();
+    while (!line.empty() && is_space(line.back())) {
+        line.remove_suffix(1);
+    }
+    if (line.empty() || line.front() == '#') {
+        return true;
+    }
+    git_oid id;
+    if (!take_hex_id(line, id)) {
+        return false;
+    }
+    ids.push_back(id);
+    while (!line.empty()) {
+        if (!is_space(line.front())) {
+            return false;
+        }
+        line.remove_prefix(1);
+        if (!take_hex_id(line, id)) {
+            return false;
+        }
+        ids.push_back(id);
+    }
+    return true;
 }
 
 } // namespace
@@ -69,8 +109,10 @@ std::shared_ptr<const Rewrites> Rewrites::load(git_repository* repo) {
         while ((status = git_reference_next(&found, iterator.get())) == 0) {
             const Reference ref(found);
             const std::string_view name = git_reference_name(ref.get());
+            // As git reads it: the id is the start of the name's last part.
+            std::string_view hash = name.substr(name.rfind('/') + 1);
             git_oid original;
-            if (!name.starts_with(base) || !parse_hex_id(name.substr(base.size()), original)) {
+            if (!take_hex_id(hash, original)) {
                 warn("bad replace ref name: {}", name);
                 continue;
             }
@@ -91,26 +133,22 @@ std::shared_ptr<const Rewrites> Rewrites::load(git_repository* repo) {
             : std::filesystem::path(git_repository_commondir(repo)) / "info" / "grafts";
     std::ifstream file(grafts);
     std::string line;
+    std::vector<git_oid> ids;
     for (std::size_t number = 1; std::getline(file, line); ++number) {
-        if (line.empty() || line.front() == '#') {
-            continue;
-        }
-        // "<commit> [<parent>...]", ids separated by single spaces, as git reads them.
-        std::vector<git_oid> ids;
-        bool valid = (line.size() + 1) % (GIT_OID_HEXSZ + 1) == 0;
-        for (std::size_t at = 0; valid && at < line.size(); at += GIT_OID_HEXSZ + 1) {
-            git_oid id;
-            valid = parse_hex_id(std::string_view(line).substr(at, GIT_OID_HEXSZ), id) &&
-                    (at + GIT_OID_HEXSZ == line.size() || line[at + GIT_OID_HEXSZ] == ' ');
-            ids.push_back(id);
-        }
-        if (!valid) {
+        if (!parse_graft_line(line, ids)) {
             warn("{}:{}: bad graft data, ignored (expected a commit id and its parents' ids, "
                  "separated by spaces)",
                  grafts.string(), number);
             continue;
         }
-        rewrites->m_grafts[ids.front()] = std::vector<git_oid>(ids.begin() + 1, ids.end());
+        if (ids.empty()) {
+            continue;
+        }
+        // git keeps the first graft of a commit.
+        if (!rewrites->m_grafts.try_emplace(ids.front(), ids.begin() + 1, ids.end()).second) {
+            warn("{}:{}: duplicate graft data for commit {}, ignored", grafts.string(), number,
+                 hex(ids.front()));
+        }
     }
     return rewrites;
 }

@@ -337,10 +337,11 @@ class Walker {
         node.id = id;
         node.time = commit.time;
         node.dir = directory_of(commit.tree);
-        if (const auto* grafted = m_rewrites->grafted_parents(id)) {
-            node.parent_ids = *grafted;
-        } else if (!m_shallow.contains(id)) {
-            node.parent_ids = commit.parents;
+        // A shallow commit has no parents, whatever a graft says (git registers the
+        // shallow list after the grafts, replacing them).
+        if (!m_shallow.contains(id)) {
+            const auto* grafted = m_rewrites->grafted_parents(id);
+            node.parent_ids = grafted ? *grafted : commit.parents;
         }
         m_nodes.push_back(std::move(node));
         const auto index = static_cast<std::uint32_t>(m_nodes.size() - 1);
