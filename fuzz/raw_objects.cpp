@@ -48,6 +48,14 @@ void check_commit(MemoryRepository& memory, std::string_view bytes) {
     if (!ours) {
         return; // libgit2 reads such commits in the walk
     }
+    // libgit2 1.5 leaks every `encoding` header but the last: over millions of runs that
+    // exhausts the fuzzer's memory, so such commits are not handed to it.
+    const std::string_view headers = bytes.substr(0, bytes.find("\n\n"));
+    const auto encoding = headers.find("\nencoding ");
+    if (encoding != std::string_view::npos &&
+        headers.find("\nencoding ", encoding + 1) != std::string_view::npos) {
+        return;
+    }
     const auto theirs = memory.parse<Commit>(bytes, GIT_OBJECT_COMMIT);
     if (!theirs) {
         return;
