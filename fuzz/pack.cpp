@@ -158,8 +158,8 @@ std::optional<std::uint64_t> delta_base(std::string_view pack, std::uint64_t off
     }
     const unsigned type = (*byte >> 4) & 7;
     std::uint64_t at = offset + 1;
-    for (; *byte & 0x80; ++at) { // the size
-        if (!(byte = byte_at(at))) {
+    for (int shift = 4; *byte & 0x80; ++at, shift += 7) { // the size, of at most 64 bits
+        if (shift > 60 || !(byte = byte_at(at))) {
             return std::nullopt;
         }
     }
@@ -179,7 +179,7 @@ std::optional<std::uint64_t> delta_base(std::string_view pack, std::uint64_t off
     }
     std::uint64_t distance = *byte & 0x7f;
     while (*byte & 0x80) {
-        if (distance >= (std::uint64_t{1} << 48) || !(byte = byte_at(at++))) {
+        if (distance > (std::uint64_t{1} << 48) || !(byte = byte_at(at++))) {
             return std::nullopt;
         }
         distance = ((distance + 1) << 7) | (*byte & 0x7f);
