@@ -28,7 +28,21 @@ void print_help() {
                "error (nothing written), 4 done but some playlists were skipped (see stderr).\n");
 }
 
+const gh::commands::Command& command_named(const std::string& name) {
+    const auto* command = gh::commands::find_command(name);
+    if (!command) {
+        const auto* nearest = gh::commands::nearest_command(name);
+        const std::string hint =
+            nearest ? fmt::format(", did you mean '{}'?", nearest->name) : std::string();
+        throw gh::Error::usage("unknown command '{}'{}\nTry 'gh-analyze --help'.", name, hint);
+    }
+    return *command;
+}
+
 gh::ExitCode dispatch(const std::vector<std::string>& args) {
+    if (args.size() >= 2 && args[0] == "help") { // as git: the command's own help
+        return command_named(args[1]).run({"--help"});
+    }
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         print_help();
         return args.empty() ? gh::ExitCode::usage : gh::ExitCode::ok;
@@ -37,14 +51,7 @@ gh::ExitCode dispatch(const std::vector<std::string>& args) {
         fmt::print("gh-analyze {}\n", GH_ANALYZE_VERSION);
         return gh::ExitCode::ok;
     }
-    const auto* command = gh::commands::find_command(args[0]);
-    if (!command) {
-        const auto* nearest = gh::commands::nearest_command(args[0]);
-        const std::string hint =
-            nearest ? fmt::format(", did you mean '{}'?", nearest->name) : std::string();
-        throw gh::Error::usage("unknown command '{}'{}\nTry 'gh-analyze --help'.", args[0], hint);
-    }
-    return command->run(std::vector<std::string>(args.begin() + 1, args.end()));
+    return command_named(args[0]).run(std::vector<std::string>(args.begin() + 1, args.end()));
 }
 
 } // namespace

@@ -179,6 +179,11 @@ ExitCode run_history(const std::vector<std::string>& args) {
     const bool colors = use_color(color);
     const auto from = date_option(since, "--since");
     const auto to = date_option(until, "--until");
+    if (from && to && *from > *to) {
+        throw Error::usage("--since {} is after --until {}: no version could be shown\n"
+                           "Try 'gh-analyze history --help'.",
+                           since, until);
+    }
     history.playlists = {id};
     history.use_cache = false;
     const Analysis analysis = analyse(history);

@@ -10,6 +10,7 @@
 #include "util/terminal.hpp"
 #include "writers/table_writer.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace po = boost::program_options;
@@ -102,6 +103,15 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
         throw Error::usage("unknown --format '{}': expected text, csv or json\n"
                            "Try 'gh-analyze snapshot --help'.",
                            format);
+    }
+    // A date that does not exist (2019-02-30) is a mistake, not a revision to look up.
+    const bool date_shaped = at.size() == 10 && at[4] == '-' && at[7] == '-' &&
+                             std::all_of(at.begin(), at.end(),
+                                         [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+    if (date_shaped && !parse_day(at)) {
+        throw Error::usage("--at '{}' is not a valid date (expected YYYY-MM-DD)\n"
+                           "Try 'gh-analyze snapshot --help'.",
+                           at);
     }
     history.playlists = {id};
     history.use_cache = false;
