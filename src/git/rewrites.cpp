@@ -90,11 +90,6 @@ bool parse_graft_line(std::string_view line, std::vector<git_oid>& ids) {
 
 } // namespace
 
-std::shared_ptr<const Rewrites> Rewrites::none() {
-    static const auto empty = std::make_shared<const Rewrites>();
-    return empty;
-}
-
 std::shared_ptr<const Rewrites> Rewrites::load(git_repository* repo) {
     auto rewrites = std::make_shared<Rewrites>();
     if (replace_refs_enabled(repo)) {

@@ -25,9 +25,6 @@ class Rewrites {
     /// out, as git does.
     static std::shared_ptr<const Rewrites> load(git_repository* repo);
 
-    /// None at all (a repository that uses neither).
-    static std::shared_ptr<const Rewrites> none();
-
     /// The object read in place of `id`: its replacement, followed as git follows them (fewer
     /// than five deep), or `id` itself. Throws gh::Error naming the object when the
     /// replacements go deeper or loop.
