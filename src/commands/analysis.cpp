@@ -1,5 +1,6 @@
 #include "commands/analysis.hpp"
 
+#include "commands/command.hpp"
 #include "git/repository.hpp"
 #include "util/calendar.hpp"
 #include "util/parallel.hpp"
@@ -93,6 +94,21 @@ bool parse_command_line(const std::vector<std::string>& args,
             return false;
         }
         po::notify(values);
+    } catch (const po::unknown_option& error) {
+        // As for a mistyped command: the nearest option this command has.
+        std::vector<std::string> names{"help"};
+        for (const auto& option : (visible ? *visible : options).options()) {
+            if (!option->long_name().empty()) {
+                names.push_back(option->long_name());
+            }
+        }
+        const std::vector<std::string_view> views(names.begin(), names.end());
+        std::string typed = error.get_option_name();
+        typed.erase(0, typed.find_first_not_of('-'));
+        typed = typed.substr(0, typed.find('='));
+        const auto nearest = nearest_name(typed, views);
+        throw Error::usage("{}{}\nTry 'gh-analyze {} --help'.", error.what(),
+                           nearest ? fmt::format(", did you mean '--{}'?", *nearest) : "", command);
     } catch (const po::error& error) {
         throw Error::usage("{}\nTry 'gh-analyze {} --help'.", error.what(), command);
     }

@@ -47,19 +47,29 @@ const Command* find_command(std::string_view name) {
     return found == k_commands.end() ? nullptr : &*found;
 }
 
-const Command* nearest_command(std::string_view name) {
-    const Command* best = nullptr;
+std::optional<std::string_view> nearest_name(std::string_view name,
+                                             std::span<const std::string_view> candidates) {
+    std::optional<std::string_view> best;
     std::size_t best_distance = 0;
-    for (const Command& command : k_commands) {
-        const std::size_t distance = edit_distance(name, command.name);
-        const bool prefix = command.name.starts_with(name) && !name.empty();
+    for (const std::string_view candidate : candidates) {
+        const std::size_t distance = edit_distance(name, candidate);
+        const bool prefix = candidate.starts_with(name) && !name.empty();
         if (prefix || (distance <= std::max<std::size_t>(2, name.size() / 3) &&
                        (!best || distance < best_distance))) {
-            best = &command;
+            best = candidate;
             best_distance = prefix ? 0 : distance;
         }
     }
     return best;
+}
+
+const Command* nearest_command(std::string_view name) {
+    std::vector<std::string_view> names;
+    for (const Command& command : k_commands) {
+        names.push_back(command.name);
+    }
+    const auto nearest = nearest_name(name, names);
+    return nearest ? find_command(*nearest) : nullptr;
 }
 
 } // namespace gh::commands

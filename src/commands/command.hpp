@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ std::span<const Command> all_commands();
 
 /// The command named `name`, or null.
 const Command* find_command(std::string_view name);
+
+/// Of `candidates`, the one nearest to `name` (one it begins, or the closest by edit
+/// distance), or nothing when none is close: for "did you mean".
+std::optional<std::string_view> nearest_name(std::string_view name,
+                                             std::span<const std::string_view> candidates);
 
 /// The command whose name is nearest to `name` (by edit distance), or null when none is close.
 const Command* nearest_command(std::string_view name);
