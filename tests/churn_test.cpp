@@ -98,6 +98,29 @@ TEST(Churn, SummaryOfSeveralPlaylistsPoolsThem) {
     EXPECT_DOUBLE_EQ(*s.turnover, (4.0 / 5.0) / (11.0 / 3.0 + 2.0));
 }
 
+TEST(Churn, AnEmptyFileBeforeTheFirstFillDoesNotMakeTheFillAdditions) {
+    // A playlist registered as an empty file (v0), filled with 5 tracks (v1), then 2 of
+    // them replaced (v2), then emptied (v3) and filled again with 3 (v4): only the stints
+    // begun after v1, the first version with tracks, are additions.
+    ChurnInput input;
+    input.playlist.assign(1, 'p');
+    input.versions = {{0, 0, 0, 0}, {1, 5, 5, 0}, {2, 5, 2, 2}, {3, 0, 0, 5}, {4, 3, 3, 0}};
+    EXPECT_EQ(first_fill(input), 1u);
+    const ChurnSummary s = summarise(input);
+    EXPECT_EQ(s.additions, 2u + 3u);
+    EXPECT_EQ(s.removals, 2u + 5u);
+    const auto series = time_series(input, Period::day, 4);
+    ASSERT_EQ(series.size(), 5u);
+    EXPECT_EQ(series[1].additions, 0u); // the first fill
+    EXPECT_EQ(series[2].additions, 2u);
+    EXPECT_EQ(series[4].additions, 3u); // a refill after the playlist was emptied counts
+    // A playlist that never had tracks has no first fill, and no additions.
+    ChurnInput never;
+    never.versions = {{0, 0, 0, 0}, {1, 0, 0, 0}};
+    EXPECT_EQ(first_fill(never), 2u);
+    EXPECT_EQ(summarise(never).additions, 0u);
+}
+
 TEST(Churn, UndefinedStatisticsAreEmptyNotZero) {
     ChurnInput single;
     single.playlist = "s";

@@ -24,17 +24,18 @@ struct Fixture {
 TEST(TableWriter, CsvFollowsRfc4180) {
     const Fixture f;
     const std::string csv = render({&f.table}, f.labels, Format::csv, {"playlists/plain", ""});
-    const std::string header = "playlist,title,artists,album,key,added,added_commit,last_seen,"
+    const std::string header = "playlist,name,title,artists,album,key,added,added_commit,last_seen,"
                                "last_seen_commit,removed,removed_commit,stints,days_present\r\n";
     ASSERT_TRUE(csv.starts_with(header));
     const std::string a(40, 'a');
     const std::string b(40, 'b');
     EXPECT_EQ(csv.substr(header.size()),
-              "37i9dQZF1DXcBWIGoYBM5M,\"A, B\",\"\"\"Q\"\"\",\"C\nD\",\"a, b -- \"\"q\"\" -- c\","
+              "37i9dQZF1DXcBWIGoYBM5M,Hits | Mix,\"A, B\",\"\"\"Q\"\"\",\"C\nD\",\"a, b -- "
+              "\"\"q\"\" -- c\","
               "2021-01-01," +
                   a + ",2021-01-01," + a + ",2021-01-05," + b +
                   ",1,4\r\n"
-                  "37i9dQZF1DXcBWIGoYBM5M,x|y,z,w\tv,x|y -- z -- w,2021-01-01," +
+                  "37i9dQZF1DXcBWIGoYBM5M,Hits | Mix,x|y,z,w\tv,x|y -- z -- w,2021-01-01," +
                   a + ",2021-01-05," + b + ",,,2,3\r\n");
 }
 

@@ -37,7 +37,9 @@ unsigned parse_jobs(const std::string& text) {
 
 } // namespace
 
-void add_history_options(po::options_description& options, HistoryOptions& values) {
+void add_history_options(po::options_description& options, HistoryOptions& values,
+                         SharedOptions shared) {
+    values.use_cache = shared.cache;
     auto option = options.add_options();
     option("repo", po::value(&values.repo)->value_name("DIR"),
            "repository to analyse (default: the one containing the current directory)");
@@ -45,21 +47,27 @@ void add_history_options(po::options_description& options, HistoryOptions& value
            "analyse the history reachable from this revision");
     option("dir", po::value(&values.dir)->value_name("PATH")->default_value(values.dir),
            "directory of plain playlist files");
-    option("playlist", po::value(&values.playlists)->value_name("ID")->composing(),
-           "only this playlist (repeatable; default: all)");
+    if (shared.playlist) {
+        option("playlist", po::value(&values.playlists)->value_name("ID")->composing(),
+               "only this playlist: its id, its path or its name (repeatable; default: all)");
+    }
     option("tz", po::value(&values.tz)->value_name("ZONE")->default_value(values.tz),
            "time zone of the dates, an IANA name such as Europe/Berlin");
-    option("key", po::value(&values.key)->value_name("MODE")->default_value(values.key),
-           "track key: 'line' (the whole line lowercased, the archive's key) or "
-           "'title-artists' (album variants collapse into one row)");
+    if (shared.key) {
+        option("key", po::value(&values.key)->value_name("MODE")->default_value(values.key),
+               "track key: 'line' (the whole line lowercased, the archive's key) or "
+               "'title-artists' (album variants collapse into one row)");
+    }
     option("quiet,q", po::bool_switch(&values.quiet), "no progress display");
     option("jobs,j",
            po::value<std::string>()->value_name("N")->notifier(
                [&values](const std::string& text) { values.jobs = parse_jobs(text); }),
            "threads that read, build and write tables (default: one per processor)");
-    option("no-cache",
-           po::bool_switch()->notifier([&values](bool off) { values.use_cache = !off; }),
-           "neither read nor update the cache under <git-dir>/gh-analyze/");
+    if (shared.cache) {
+        option("no-cache",
+               po::bool_switch()->notifier([&values](bool off) { values.use_cache = !off; }),
+               "neither read nor update the cache under <git-dir>/gh-analyze/");
+    }
     option("verify-objects", po::bool_switch(&values.verify_objects),
            "re-hash every object read and compare it with its id (slower; git does not)");
 }

@@ -32,9 +32,18 @@ struct HistoryOptions {
     bool use_cache = true;
 };
 
-/// Adds --repo, --rev, --dir, --playlist, --tz, --key and --quiet to `options`.
+/// Which of the shared options a command has: each command lists and accepts only the
+/// options it uses.
+struct SharedOptions {
+    bool playlist = true; ///< --playlist (commands about one playlist take its ID instead)
+    bool key = true;      ///< --key
+    bool cache = true;    ///< --no-cache (only commands that use the cache)
+};
+
+/// Adds --repo, --rev, --dir, --tz, --quiet, --jobs, --verify-objects and those of
+/// --playlist, --key and --no-cache that `shared` asks for to `options`.
 void add_history_options(boost::program_options::options_description& options,
-                         HistoryOptions& values);
+                         HistoryOptions& values, SharedOptions shared = {});
 
 /// Parses `args` against `options` (throwing a usage Error that names the command).
 /// Returns false when --help was given, after printing `usage` and the options.

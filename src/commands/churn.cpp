@@ -44,6 +44,7 @@ std::vector<tables::ChurnInput> collect(const Analysis& analysis, const HistoryO
         }
         // days_present as of the analysed revision: the table's own figures.
         const auto table = builders[i].table(analysis.calendar.tip_day);
+        inputs[i].name = table.name;
         for (const auto& row : table.rows) {
             inputs[i].tenures.push_back({row.days_present, row.removed.has_value()});
         }
@@ -56,9 +57,10 @@ std::string number(const std::optional<double>& value, int decimals = 4) {
 }
 
 /// The columns that hold text; all others hold numbers.
-const std::set<std::string> k_text_columns{"playlist", "first", "last", "period"};
+const std::set<std::string> k_text_columns{"playlist", "name", "first", "last", "period"};
 
 const std::vector<std::string> k_summary_columns{"playlist",
+                                                 "name",
                                                  "snapshots",
                                                  "first",
                                                  "last",
@@ -75,6 +77,7 @@ const std::vector<std::string> k_summary_columns{"playlist",
 
 std::vector<std::string> summary_fields(const tables::ChurnSummary& s) {
     return {s.playlist,
+            s.name,
             std::to_string(s.snapshots),
             format_day(s.first_day),
             format_day(s.last_day),
@@ -90,12 +93,13 @@ std::vector<std::string> summary_fields(const tables::ChurnSummary& s) {
             number(s.median_survival, 1)};
 }
 
-const std::vector<std::string> k_series_columns{"period",    "playlist", "size",
+const std::vector<std::string> k_series_columns{"period",    "playlist", "name",    "size",
                                                 "additions", "removals", "turnover"};
 
 std::vector<std::string> series_fields(const tables::PeriodStats& p, tables::Period period) {
     return {tables::period_label(p.start, period),
             p.playlist,
+            p.name,
             std::to_string(p.size),
             std::to_string(p.additions),
             std::to_string(p.removals),
@@ -128,7 +132,7 @@ std::string render_rows(const std::vector<std::string>& columns,
             nlohmann::ordered_json object;
             for (std::size_t i = 0; i < columns.size(); ++i) {
                 // Numbers stay numbers; an empty field (undefined statistic) is null.
-                if (row[i].empty()) {
+                if (row[i].empty() && columns[i] != "name") {
                     object[columns[i]] = nullptr;
                 } else if (k_text_columns.contains(columns[i])) {
                     object[columns[i]] = row[i];
@@ -154,7 +158,8 @@ std::string render_rows(const std::vector<std::string>& columns,
             const std::string shown = escape_control(fields[i]);
             const std::string pad(widths[i] > shown.size() ? widths[i] - shown.size() : 0, ' ');
             // Names to the left, numbers to the right.
-            const bool name = columns[i] == "playlist" || columns[i] == "period";
+            const bool name =
+                columns[i] == "playlist" || columns[i] == "name" || columns[i] == "period";
             out += name ? shown + pad : pad + shown;
             out += i + 1 < fields.size() ? "  " : "\n";
         }
@@ -187,7 +192,7 @@ ExitCode run_churn(const std::vector<std::string>& args) {
     std::string by;
     std::string format = "auto";
     po::options_description description;
-    add_history_options(description, history);
+    add_history_options(description, history, {.cache = false});
     auto option = description.add_options();
     option("by", po::value(&by)->value_name("PERIOD"),
            "a time series by day, week (ISO) or month instead of one row per playlist");
@@ -207,7 +212,6 @@ ExitCode run_churn(const std::vector<std::string>& args) {
     // (not an optional: GCC 12 warns, wrongly, that an optional enum may be uninitialised)
     const bool series = !by.empty();
     const tables::Period period = series ? parse_period(by) : tables::Period::day;
-    history.use_cache = false;
     const Analysis analysis = analyse(history);
     const auto inputs = collect(analysis, history);
     std::vector<std::vector<std::string>> rows;

@@ -1,11 +1,14 @@
-// gh-analyze export --sqlite FILE: the whole history as a database researchers can query.
+// gh-analyze export --sqlite FILE | --csv DIR | --jsonl DIR: the whole history as tables
+// researchers can query.
 
 #include "commands/analysis.hpp"
 #include "commands/command.hpp"
 #include "git/repository.hpp"
 #include "util/terminal.hpp"
+#include "writers/export_tables.hpp"
 #include "writers/sqlite_export.hpp"
 
+#include <fmt/format.h>
 #include <unordered_map>
 
 namespace po = boost::program_options;
@@ -15,20 +18,32 @@ namespace gh::commands {
 ExitCode run_export(const std::vector<std::string>& args) {
     HistoryOptions history;
     std::string sqlite;
+    std::string csv;
+    std::string jsonl;
     po::options_description description;
-    add_history_options(description, history);
+    add_history_options(description, history, {.cache = false});
     auto option = description.add_options();
-    option("sqlite", po::value(&sqlite)->value_name("FILE")->required(),
+    option("sqlite", po::value(&sqlite)->value_name("FILE"),
            "write a SQLite database (replaced atomically when complete)");
-    if (!parse_command_line(args, description, "export", "--sqlite FILE [options]")) {
+    option("csv", po::value(&csv)->value_name("DIR"),
+           "write the same tables as DIR/<table>.csv, each file replaced atomically");
+    option("jsonl", po::value(&jsonl)->value_name("DIR"),
+           "write the same tables as DIR/<table>.jsonl, one JSON object a line");
+    if (!parse_command_line(args, description, "export",
+                            "--sqlite FILE | --csv DIR | --jsonl DIR [options]")) {
         return ExitCode::ok;
     }
-    history.use_cache = false;
+    if (sqlite.empty() && csv.empty() && jsonl.empty()) {
+        throw Error::usage("nothing to export to: give --sqlite FILE, --csv DIR or --jsonl DIR "
+                           "(or several)\nTry 'gh-analyze export --help'.");
+    }
     PhaseTimer timer;
     const Analysis analysis = analyse(history);
     std::vector<writers::PlaylistExport> exports(analysis.selected.size());
     // Per playlist: the membership each present row is in.
     std::vector<std::unordered_map<std::uint32_t, std::size_t>> open(exports.size());
+    // Per playlist: whether a version with tracks has been seen (see Membership::first_fill).
+    std::vector<char> filled(exports.size(), 0);
     auto builders = follow_playlists(
         analysis, history,
         [&](std::size_t i, const tables::TableBuilder& builder,
@@ -43,8 +58,9 @@ ExitCode run_export(const std::vector<std::string>& args) {
             for (const auto row : change.started) {
                 open[i][row] = out.memberships.size();
                 out.memberships.push_back({std::string(builder.state().table.rows[row].key),
-                                           change.snapshot, std::nullopt});
+                                           change.snapshot, std::nullopt, filled[i] == 0});
             }
+            filled[i] = filled[i] != 0 || change.size > 0;
         });
     timer.lap("build");
     for (std::size_t i = 0; i < exports.size(); ++i) {
@@ -55,7 +71,19 @@ ExitCode run_export(const std::vector<std::string>& args) {
         commits.push_back({analysis.labels.commits[s], analysis.labels.dates[s],
                            analysis.history.snapshots[s].time});
     }
-    writers::write_sqlite(sqlite, commits, exports);
+    std::vector<std::string> written;
+    if (!sqlite.empty()) {
+        writers::write_sqlite(sqlite, commits, exports);
+        written.push_back(sqlite);
+    }
+    if (!csv.empty()) {
+        writers::write_table_files(csv, writers::LinesFormat::csv, commits, exports);
+        written.push_back(csv);
+    }
+    if (!jsonl.empty()) {
+        writers::write_table_files(jsonl, writers::LinesFormat::jsonl, commits, exports);
+        written.push_back(jsonl);
+    }
     timer.lap("write");
     if (!history.quiet) {
         std::size_t rows = 0;
@@ -63,7 +91,7 @@ ExitCode run_export(const std::vector<std::string>& args) {
             rows += e.table.rows.size();
         }
         note("{} playlists, {} tracks, {} commits in {}", exports.size(), rows, commits.size(),
-             sqlite);
+             fmt::format("{}", fmt::join(written, " and ")));
     }
     return ExitCode::ok;
 }

@@ -160,7 +160,7 @@ ExitCode run_history(const std::vector<std::string>& args) {
     std::string format = "text";
     std::string color = "auto";
     po::options_description description;
-    add_history_options(description, history);
+    add_history_options(description, history, {.playlist = false, .cache = false});
     auto option = description.add_options();
     option("since", po::value(&since)->value_name("DATE"), "only versions on or after this date");
     option("until", po::value(&until)->value_name("DATE"), "only versions on or before this date");
@@ -185,7 +185,6 @@ ExitCode run_history(const std::vector<std::string>& args) {
                            since, until);
     }
     history.playlists = {id};
-    history.use_cache = false;
     const Analysis analysis = analyse(history);
     std::vector<Block> blocks;
     follow_playlists(analysis, history,

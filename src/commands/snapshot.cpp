@@ -89,7 +89,7 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
     std::string at;
     std::string format = "text";
     po::options_description description;
-    add_history_options(description, history);
+    add_history_options(description, history, {.playlist = false, .key = false, .cache = false});
     auto option = description.add_options();
     option("at", po::value(&at)->value_name("DATE|REV")->required(),
            "a date (YYYY-MM-DD: the playlist at the end of that day) or a revision");
@@ -114,7 +114,6 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
                            at);
     }
     history.playlists = {id};
-    history.use_cache = false;
     const Analysis analysis = analyse(history);
     std::string what;
     const git::Commit commit = commit_at(analysis, at, what);

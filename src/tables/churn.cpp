@@ -78,8 +78,9 @@ std::optional<double> ratio(double numerator, double denominator) {
 
 void count(const ChurnInput& input, ChurnSummary& summary) {
     summary.snapshots += static_cast<std::uint32_t>(input.versions.size());
+    const std::size_t fill = first_fill(input);
     for (std::size_t v = 0; v < input.versions.size(); ++v) {
-        if (v > 0) {
+        if (v > fill) {
             summary.additions += input.versions[v].added;
         }
         summary.removals += input.versions[v].removed;
@@ -92,8 +93,18 @@ void count(const ChurnInput& input, ChurnSummary& summary) {
 
 } // namespace
 
+std::size_t first_fill(const ChurnInput& input) {
+    std::size_t v = 0;
+    while (v < input.versions.size() && input.versions[v].size == 0) {
+        ++v;
+    }
+    return v;
+}
+
 ChurnSummary summarise(const ChurnInput& input) {
-    return summarise_all({input});
+    auto summary = summarise_all({input});
+    summary.name = input.name;
+    return summary;
 }
 
 ChurnSummary summarise_all(const std::vector<ChurnInput>& inputs) {
@@ -204,14 +215,15 @@ std::vector<PeriodStats> time_series(const ChurnInput& input, Period period, std
         return series;
     }
     std::size_t v = 0;
+    const std::size_t fill = first_fill(input);
     std::uint32_t size = 0;
     for (std::int32_t start = period_start(input.versions.front().day, period); start <= tip_day;
          start = next_period(start, period)) {
-        PeriodStats stats{start, input.playlist, size, 0, 0, std::nullopt};
+        PeriodStats stats{start, input.playlist, input.name, size, 0, 0, std::nullopt};
         const std::uint32_t size_at_start = size;
         const std::int32_t end = next_period(start, period);
         for (; v < input.versions.size() && input.versions[v].day < end; ++v) {
-            if (v > 0) {
+            if (v > fill) {
                 stats.additions += input.versions[v].added;
             }
             stats.removals += input.versions[v].removed;

@@ -23,11 +23,15 @@ struct Tenure {
 };
 
 /// A playlist's churn over its whole history. Definitions (README "churn"):
-/// additions and removals count stints begun and ended after the first version; mean
+/// additions count the stints begun after the playlist's first version with tracks (its
+/// first fill is not an addition, even when an empty file came before it), removals the
+/// stints ended; mean
 /// daily turnover is (removals / days between the first and last version) / mean size,
 /// the mean over versions; Jaccard similarities compare key sets.
 struct ChurnSummary {
     std::string playlist;
+    std::string name; ///< as of the analysed revision
+
     std::uint32_t snapshots = 0;
     std::int32_t first_day = 0;
     std::int32_t last_day = 0;
@@ -46,11 +50,16 @@ struct ChurnSummary {
 /// Collected per playlist while its table is built (see TableBuilder::observe).
 struct ChurnInput {
     std::string playlist;
+    std::string name;
     std::vector<VersionStats> versions;
     std::vector<Tenure> tenures;
     std::uint32_t first_last_common = 0; ///< keys in both the first and the last version
     std::uint32_t first_size = 0;
 };
+
+/// The index of the playlist's first version with tracks: its stints are the first fill,
+/// those of every later version are additions. versions.size() when none had tracks.
+std::size_t first_fill(const ChurnInput& input);
 
 /// The statistics of one playlist.
 ChurnSummary summarise(const ChurnInput& input);
@@ -79,6 +88,7 @@ std::string period_label(std::int32_t start, Period period);
 struct PeriodStats {
     std::int32_t start = 0;
     std::string playlist;
+    std::string name;
     std::uint32_t size = 0; ///< at the end of the period
     std::uint64_t additions = 0;
     std::uint64_t removals = 0;

@@ -2,10 +2,12 @@
 
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "writers/export_tables.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 #include <sqlite3.h>
 
 namespace gh::writers {
@@ -57,6 +59,7 @@ CREATE TABLE memberships (        -- one row per stint of a track in a playlist
     start_date TEXT NOT NULL,
     end_commit TEXT REFERENCES commits(id),   -- the version that no longer had it; NULL while present
     end_date TEXT,
+    first_fill INTEGER NOT NULL,  -- 1 when it began with the playlist's first version with tracks
     PRIMARY KEY (playlist, key, start_commit),
     FOREIGN KEY (playlist, key) REFERENCES tracks(playlist, key)
 );
@@ -82,50 +85,47 @@ void check(sqlite3* db, int code, std::string_view doing) {
     }
 }
 
-/// A prepared INSERT whose parameters are bound in order and which runs on `run`.
+/// A prepared INSERT of one export table's rows.
 class Insert {
   public:
-    Insert(sqlite3* db, std::string_view sql) : m_db(db) {
+    Insert(sqlite3* db, const ExportTable& table) : m_db(db) {
+        std::string sql = fmt::format("INSERT INTO {} VALUES (", table.name);
+        for (std::size_t i = 0; i < table.columns.size(); ++i) {
+            sql += i > 0 ? ", ?" : "?";
+        }
+        sql += ')';
         sqlite3_stmt* raw = nullptr;
         check(db, sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr),
               fmt::format("preparing '{}'", sql));
         m_statement.reset(raw);
     }
-    Insert& text(std::string_view value) {
-        // An empty view may have no data at all, which SQLite would bind as NULL.
-        check(m_db,
-              sqlite3_bind_text(m_statement.get(), ++m_index, value.data() ? value.data() : "",
-                                static_cast<int>(value.size()), SQLITE_TRANSIENT),
-              "binding a value");
-        return *this;
-    }
-    Insert& optional_text(const std::optional<std::string_view>& value) {
-        if (!value) {
-            check(m_db, sqlite3_bind_null(m_statement.get(), ++m_index), "binding a value");
-            return *this;
+
+    /// Inserts one row; a failure names `what` it was.
+    void run(std::span<const Value> values, const std::function<std::string()>& what) {
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const int index = static_cast<int>(i) + 1;
+            int status = SQLITE_OK;
+            if (const auto* text = std::get_if<std::string_view>(&values[i])) {
+                // An empty view may have no data at all, which SQLite would bind as NULL.
+                status =
+                    sqlite3_bind_text(m_statement.get(), index, text->data() ? text->data() : "",
+                                      static_cast<int>(text->size()), SQLITE_TRANSIENT);
+            } else if (const auto* number = std::get_if<std::int64_t>(&values[i])) {
+                status = sqlite3_bind_int64(m_statement.get(), index, *number);
+            } else {
+                status = sqlite3_bind_null(m_statement.get(), index);
+            }
+            check(m_db, status, "binding a value");
         }
-        return text(*value);
-    }
-    Insert& integer(std::int64_t value) {
-        check(m_db, sqlite3_bind_int64(m_statement.get(), ++m_index, value), "binding a value");
-        return *this;
-    }
-    /// Inserts the row; a failure names `what` it was (a function, so that the message
-    /// is only formatted when needed).
-    template <typename What>
-    void run(const What& what) {
-        const int status = sqlite3_step(m_statement.get());
-        if (status != SQLITE_DONE) {
+        if (sqlite3_step(m_statement.get()) != SQLITE_DONE) {
             fail("inserting {}: {}", what(), sqlite3_errmsg(m_db));
         }
         sqlite3_reset(m_statement.get());
-        m_index = 0;
     }
 
   private:
     sqlite3* m_db;
     Statement m_statement;
-    int m_index = 0;
 };
 
 void exec(sqlite3* db, std::string_view sql) {
@@ -137,79 +137,20 @@ void exec(sqlite3* db, std::string_view sql) {
     }
 }
 
-std::string describe_track(std::string_view playlist, const tables::TrackRow& row) {
-    return fmt::format("track '{} -- {} -- {}' of playlist {}", row.title, row.artists, row.album,
-                       playlist);
-}
+/// Inserts the rows of each table with a statement prepared for it.
+class SqliteSink final : public RowSink {
+  public:
+    explicit SqliteSink(sqlite3* db) : m_db(db) {}
+    void begin_table(const ExportTable& table) override { m_insert.emplace(m_db, table); }
+    void row(std::span<const Value> values, const std::function<std::string()>& what) override {
+        m_insert->run(values, what);
+    }
+    void end_table() override { m_insert.reset(); }
 
-void insert_all(sqlite3* db, const std::vector<CommitRow>& commits,
-                const std::vector<PlaylistExport>& playlists) {
-    Insert commit(db, "INSERT INTO commits VALUES (?, ?, ?, ?)");
-    for (std::size_t i = 0; i < commits.size(); ++i) {
-        commit.text(commits[i].id)
-            .integer(static_cast<std::int64_t>(i))
-            .text(commits[i].date)
-            .integer(commits[i].time)
-            .run([&] { return fmt::format("commit {}", commits[i].id); });
-    }
-    Insert playlist(db, "INSERT INTO playlists VALUES (?, ?, ?, ?, ?)");
-    Insert snapshot(db, "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)");
-    Insert track(db, "INSERT INTO tracks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    Insert membership(db, "INSERT INTO memberships VALUES (?, ?, ?, ?, ?, ?)");
-    const auto at = [&](std::uint32_t s) -> const CommitRow& { return commits.at(s); };
-    for (const auto& p : playlists) {
-        const auto& t = p.table;
-        playlist.text(t.id)
-            .text(t.name)
-            .text(t.description)
-            .integer(t.versions)
-            .integer(t.deleted)
-            .run([&] { return fmt::format("playlist {}", t.id); });
-        for (const auto& s : p.snapshots) {
-            snapshot.text(t.id)
-                .text(at(s.snapshot).id)
-                .integer(s.track_lines)
-                .integer(s.keys)
-                .integer(s.deleted)
-                .run([&] {
-                    return fmt::format("the version of playlist {} at commit {}", t.id,
-                                       at(s.snapshot).id);
-                });
-        }
-        for (const auto& r : t.rows) {
-            track.text(t.id)
-                .text(r.key)
-                .text(r.title)
-                .text(r.artists)
-                .text(r.album)
-                .text(at(r.added).date)
-                .text(at(r.added).id)
-                .text(at(r.last_seen).date)
-                .text(at(r.last_seen).id)
-                .optional_text(r.removed ? std::optional<std::string_view>(at(*r.removed).date)
-                                         : std::nullopt)
-                .optional_text(r.removed ? std::optional<std::string_view>(at(*r.removed).id)
-                                         : std::nullopt)
-                .integer(r.stints)
-                .integer(r.days_present)
-                .run([&] { return describe_track(t.id, r); });
-        }
-        for (const auto& m : p.memberships) {
-            membership.text(t.id)
-                .text(m.key)
-                .text(at(m.start).id)
-                .text(at(m.start).date)
-                .optional_text(m.end ? std::optional<std::string_view>(at(*m.end).id)
-                                     : std::nullopt)
-                .optional_text(m.end ? std::optional<std::string_view>(at(*m.end).date)
-                                     : std::nullopt)
-                .run([&] {
-                    return fmt::format("a stint of '{}' in playlist {} from commit {}", m.key, t.id,
-                                       at(m.start).id);
-                });
-        }
-    }
-}
+  private:
+    sqlite3* m_db;
+    std::optional<Insert> m_insert;
+};
 
 } // namespace
 
@@ -234,7 +175,8 @@ void write_sqlite(const std::filesystem::path& path, const std::vector<CommitRow
          "PRAGMA foreign_keys = ON; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
     exec(db.get(), "BEGIN");
     exec(db.get(), k_schema);
-    insert_all(db.get(), commits, playlists);
+    SqliteSink sink(db.get());
+    emit_rows(commits, playlists, sink);
     exec(db.get(), "COMMIT");
     if (sqlite3_close(db.release()) != SQLITE_OK) {
         fail("cannot finish writing {}", temporary.temporary_path());

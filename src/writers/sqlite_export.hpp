@@ -23,6 +23,9 @@ struct PlaylistExport {
         std::string key;
         std::uint32_t start;
         std::optional<std::uint32_t> end; ///< the version that no longer had it
+        /// Begun by the playlist's first version with tracks: the first fill, not an
+        /// addition (README "churn").
+        bool first_fill = false;
     };
     std::vector<Membership> memberships;
 };

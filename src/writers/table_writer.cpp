@@ -13,6 +13,7 @@ namespace gh::writers {
 namespace {
 
 constexpr std::array k_columns{"playlist",
+                               "name",
                                "title",
                                "artists",
                                "album",
@@ -48,6 +49,7 @@ std::array<std::string_view, k_columns.size()> row_fields(const tables::Playlist
     const std::string_view removed_commit =
         row.removed ? std::string_view(labels.commits.at(*row.removed)) : std::string_view();
     return {table.id,
+            table.name,
             row.title,
             row.artists,
             row.album,
@@ -155,8 +157,8 @@ std::string render_delimited(const std::vector<const tables::PlaylistTable*>& ta
     };
     append_line(k_columns);
     NumberText numbers;
-    // Fields from the sixth on are dates, commit ids and numbers: never escaped.
-    constexpr std::size_t k_plain_from = 5;
+    // Fields from the seventh on are dates, commit ids and numbers: never escaped.
+    constexpr std::size_t k_plain_from = 6;
     for (const auto* table : tables) {
         out.reserve(out.size() + table->rows.size() * 300);
         for (const auto& row : table->rows) {
@@ -184,7 +186,8 @@ nlohmann::ordered_json table_json(const tables::PlaylistTable& table,
         NumberText numbers;
         const auto fields = row_fields(table, row, labels, numbers);
         nlohmann::ordered_json track;
-        for (std::size_t i = 1; i < k_columns.size(); ++i) {
+        // (the playlist's id and name are the object's own, not repeated per track)
+        for (std::size_t i = 2; i < k_columns.size(); ++i) {
             track[k_columns[i]] = fields[i];
         }
         if (!row.removed) {
