@@ -352,8 +352,8 @@ TEST(HistoryCommand, EveryVersionWithItsAdditionsAndRemovalsEscaped) {
     EXPECT_NE(text.find("\033[32m  + Bell\\x07Title -- Control -- Chars\033[0m"), std::string::npos)
         << text;
     EXPECT_EQ(text.find('\a'), std::string::npos); // the bell is never sent to the terminal
-    const auto [json_code, json] = run_command(
-        {"history", "37i9dQZF1DXcBWIGoYBM5M", "--repo", repo.string(), "--format", "json"});
+    const auto [json_code, json] = run_command({"history", "37i9dQZF1DXcBWIGoYBM5M", "--repo",
+                                                repo.string(), "--format", "json", "--reverse"});
     const auto changes = nlohmann::json::parse(json)["changes"];
     ASSERT_EQ(changes.size(), 3u); // d1, d2, d4
     EXPECT_EQ(changes[1]["removed"][0]["title"], "bad guy");
@@ -364,6 +364,70 @@ TEST(HistoryCommand, EveryVersionWithItsAdditionsAndRemovalsEscaped) {
         run_command({"history", "37i9dQZF1DXcBWIGoYBM5M", "--repo", repo.string(), "--format",
                      "json", "--since", "2021-03-02", "--until", "2021-03-03"});
     EXPECT_EQ(nlohmann::json::parse(since)["changes"].size(), 1u);
+}
+
+TEST(HistoryCommand, NewestFirstWithCountsAndRespelledLines) {
+    test::TempDir dir;
+    const auto repo = test::make_scenario_repo(dir, R"(commit one time=2021-03-01T12:00:00Z
+put 37i9dQZF1DXcBWIGoYBM5M
+| Mix
+|
+|
+| Find My Way -- Paul McCartney -- McCartney III
+| Other -- x -- y
+end
+commit two parents=one time=2021-03-02T12:00:00Z
+put 37i9dQZF1DXcBWIGoYBM5M
+| Mix
+|
+|
+| FIND MY WAY -- Paul McCartney -- McCartney III
+| Other -- x -- y
+end
+commit three parents=two time=2021-03-03T12:00:00Z
+put 37i9dQZF1DXcBWIGoYBM5M
+| Mix
+|
+|
+| FIND MY WAY -- Paul McCartney -- McCartney III
+| New -- x -- y
+end
+)");
+    const auto [code, text] =
+        run_command({"history", "37i9dQZF1DXcBWIGoYBM5M", "--repo", repo.string(), "-q"});
+    ASSERT_EQ(code, ExitCode::ok);
+    // The header names the playlist; the newest version comes first, with its counts.
+    EXPECT_TRUE(text.starts_with("playlist 37i9dQZF1DXcBWIGoYBM5M 'Mix': 3 versions\n\n")) << text;
+    const auto newest = text.find("2021-03-03 ");
+    const auto respelled = text.find("2021-03-02 ");
+    const auto oldest = text.find("2021-03-01 ");
+    ASSERT_NE(oldest, std::string::npos) << text;
+    EXPECT_LT(newest, respelled);
+    EXPECT_LT(respelled, oldest);
+    EXPECT_NE(text.find("  2 tracks, +1 -1\n  + New -- x -- y\n  - Other -- x -- y\n"),
+              std::string::npos)
+        << text;
+    // A line whose spelling changed is shown, though its key (and so its row) did not.
+    EXPECT_NE(text.find("  ~ Find My Way -- Paul McCartney -- McCartney III -> FIND MY WAY -- "
+                        "Paul McCartney -- McCartney III\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("the file changed, its tracks did not"), std::string::npos) << text;
+    const auto [json_code, json] = run_command({"history", "37i9dQZF1DXcBWIGoYBM5M", "--repo",
+                                                repo.string(), "--format", "json", "--reverse"});
+    const auto parsed = nlohmann::json::parse(json);
+    EXPECT_EQ(parsed["name"], "Mix");
+    ASSERT_EQ(parsed["changes"].size(), 3u);
+    EXPECT_EQ(parsed["changes"][0]["date"], "2021-03-01"); // --reverse: the oldest first
+    ASSERT_EQ(parsed["changes"][1]["respelled"].size(), 1u);
+    EXPECT_EQ(parsed["changes"][1]["respelled"][0]["from"]["title"], "Find My Way");
+    EXPECT_EQ(parsed["changes"][1]["respelled"][0]["to"]["title"], "FIND MY WAY");
+    EXPECT_TRUE(parsed["changes"][2]["respelled"].empty());
+    // --since leaves out older versions, yet the respelling is still found against them.
+    const auto [since_code, since] = run_command({"history", "37i9dQZF1DXcBWIGoYBM5M", "--repo",
+                                                  repo.string(), "--since", "2021-03-02", "-q"});
+    EXPECT_NE(since.find("'Mix': 3 versions, 2 shown"), std::string::npos) << since;
+    EXPECT_NE(since.find("  ~ Find My Way"), std::string::npos) << since;
 }
 
 TEST(ChurnCommand, CsvHasARowPerPlaylistAndATotal) {

@@ -228,6 +228,85 @@ void refuse_ancestry_through_rewrites(std::string_view rev, const git::Rewrites&
     }
 }
 
+/// Every playlist's name as of the analysed revision (a deleted playlist's as of its last
+/// version), by id.
+using PlaylistNames = std::vector<std::pair<std::string, std::string>>;
+
+PlaylistNames read_names(const Analysis& analysis) {
+    git::ObjectReader reader(analysis.repo.get(), analysis.packs, analysis.rewrites);
+    PlaylistNames names;
+    for (const auto& [id, versions] : analysis.history.playlists) {
+        const auto last = std::find_if(versions.rbegin(), versions.rend(),
+                                       [](const history::Version& v) { return v.blob; });
+        if (last == versions.rend()) {
+            continue;
+        }
+        const auto content =
+            reader.read_blob(*last->blob, "{}/{} at commit {}", analysis.history.dir, id,
+                             analysis.history.snapshots.at(last->snapshot).commit);
+        const std::string_view text = content.view();
+        std::string_view name = text.substr(0, text.find('\n'));
+        if (name.ends_with('\r')) {
+            name.remove_suffix(1);
+        }
+        names.emplace_back(id, name);
+    }
+    return names;
+}
+
+/// The id of the playlist that `query` names: its id, its path (`playlists/plain/ID`), or
+/// its exact name when no other playlist has it. Anything else is an error that lists
+/// the closest ids and names.
+std::string resolve_playlist(const Analysis& analysis, const std::string& query,
+                             const std::string& rev, std::optional<PlaylistNames>& names) {
+    const auto& playlists = analysis.history.playlists;
+    if (playlists.contains(query)) {
+        return query;
+    }
+    std::string_view path = query;
+    while (path.starts_with("./")) {
+        path.remove_prefix(2);
+    }
+    const std::string& dir = analysis.history.dir;
+    if (path.starts_with(dir) && path.size() > dir.size() + 1 && path[dir.size()] == '/' &&
+        playlists.contains(std::string(path.substr(dir.size() + 1)))) {
+        return std::string(path.substr(dir.size() + 1));
+    }
+    if (!names) {
+        names = read_names(analysis);
+    }
+    std::vector<std::string_view> named;
+    for (const auto& [id, name] : *names) {
+        if (name == query) {
+            named.push_back(id);
+        }
+    }
+    if (named.size() == 1) {
+        return std::string(named.front());
+    }
+    if (named.size() > 1) {
+        throw Error::usage("{} playlists are named '{}': give one of their ids ({})", named.size(),
+                           query, fmt::join(named, ", "));
+    }
+    std::vector<std::string_view> candidates;
+    for (const auto& [id, name] : *names) {
+        candidates.push_back(id);
+        candidates.push_back(name);
+    }
+    std::string hint;
+    for (const std::string_view close : closest_names(query, candidates, 3)) {
+        const auto by_name = std::find_if(names->begin(), names->end(),
+                                          [&](const auto& entry) { return entry.second == close; });
+        const bool is_id = playlists.contains(std::string(close));
+        hint += hint.empty() ? "\ndid you mean " : ", or ";
+        hint += is_id || by_name == names->end() ? fmt::format("{}", close)
+                                                 : fmt::format("'{}' ({})", close, by_name->first);
+    }
+    fail("no playlist '{}' in {} in the history of '{}': name one by its id, its path ({}/ID) "
+         "or its exact name{}{}",
+         query, dir, rev, dir, hint, hint.empty() ? "" : "?");
+}
+
 } // namespace
 
 Analysis analyse(const HistoryOptions& options) {
@@ -304,10 +383,9 @@ Analysis analyse(const HistoryOptions& options) {
             analysis.selected.push_back(id);
         }
     }
-    for (const auto& id : options.playlists) {
-        if (!analysis.history.playlists.contains(id)) {
-            fail("playlist '{}' has no file in {} in the history of '{}'", id, dir, options.rev);
-        }
+    std::optional<PlaylistNames> names; // read only if a playlist is named by its name
+    for (const auto& query : options.playlists) {
+        const std::string id = resolve_playlist(analysis, query, options.rev, names);
         if (std::find(analysis.selected.begin(), analysis.selected.end(), id) ==
             analysis.selected.end()) {
             analysis.selected.push_back(id);

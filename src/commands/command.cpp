@@ -63,6 +63,41 @@ std::optional<std::string_view> nearest_name(std::string_view name,
     return best;
 }
 
+std::vector<std::string_view> closest_names(std::string_view name,
+                                            std::span<const std::string_view> candidates,
+                                            std::size_t count) {
+    const auto lower = [](std::string_view text) {
+        std::string out(text);
+        for (char& c : out) {
+            c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+        return out;
+    };
+    const std::string wanted = lower(name);
+    const std::size_t limit = std::max<std::size_t>(2, wanted.size() / 3);
+    std::vector<std::pair<std::size_t, std::string_view>> close;
+    for (const std::string_view candidate : candidates) {
+        const std::string folded = lower(candidate);
+        const std::size_t distance =
+            folded.starts_with(wanted) && !wanted.empty() ? 0 : edit_distance(wanted, folded);
+        if (distance <= limit) {
+            close.emplace_back(distance, candidate);
+        }
+    }
+    std::stable_sort(close.begin(), close.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string_view> result;
+    for (const auto& [distance, candidate] : close) {
+        if (result.size() == count) {
+            break;
+        }
+        if (std::find(result.begin(), result.end(), candidate) == result.end()) {
+            result.push_back(candidate);
+        }
+    }
+    return result;
+}
+
 const Command* nearest_command(std::string_view name) {
     std::vector<std::string_view> names;
     for (const Command& command : k_commands) {

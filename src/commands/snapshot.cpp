@@ -55,11 +55,13 @@ std::string render_text(const plain::PlainFile& file) {
     return out;
 }
 
-std::string render_csv(const plain::PlainFile& file) {
-    std::string out = "position,title,artists,album\r\n";
+std::string render_csv(const std::string& id, const plain::PlainFile& file) {
+    std::string out = "playlist,name,position,title,artists,album\r\n";
+    const std::string prefix =
+        fmt::format("{},{},", writers::csv_field(id), writers::csv_field(file.name));
     for (std::size_t i = 0; i < file.tracks.size(); ++i) {
         const auto& track = file.tracks[i];
-        out += fmt::format("{},{},{},{}\r\n", i + 1, writers::csv_field(track.title),
+        out += fmt::format("{}{},{},{},{}\r\n", prefix, i + 1, writers::csv_field(track.title),
                            writers::csv_field(track.artists), writers::csv_field(track.album));
     }
     return out;
@@ -95,8 +97,8 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
            "a date (YYYY-MM-DD: the playlist at the end of that day) or a revision");
     option("format", po::value(&format)->value_name("FORMAT")->default_value(format),
            "text (the file's lines), csv or json");
-    if (!parse_command_line_with_id(args, description, "snapshot", "ID --at DATE|REV [options]",
-                                    id)) {
+    if (!parse_command_line_with_id(args, description, "snapshot",
+                                    "ID|PATH|NAME --at DATE|REV [options]", id)) {
         return ExitCode::ok;
     }
     if (format != "text" && format != "csv" && format != "json") {
@@ -115,6 +117,7 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
     }
     history.playlists = {id};
     const Analysis analysis = analyse(history);
+    id = analysis.selected.front(); // (it may have been named by its path or name)
     std::string what;
     const git::Commit commit = commit_at(analysis, at, what);
     // Read as the walk reads it: through replaced objects, as git shows the commit.
@@ -130,7 +133,7 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
     const plain::PlainFile file = plain::parse_plain_file(content.view());
     const std::string commit_id = git::hex(*git_commit_id(commit.get()));
     write_stdout(format == "json"  ? render_json(id, commit_id, file)
-                 : format == "csv" ? render_csv(file)
+                 : format == "csv" ? render_csv(id, file)
                                    : render_text(file));
     return ExitCode::ok;
 }
