@@ -59,7 +59,11 @@ gh::ExitCode dispatch(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
     gh::open_standard_descriptors();
     try {
-        return static_cast<int>(dispatch(std::vector<std::string>(argv + 1, argv + argc)));
+        const gh::ExitCode code = dispatch(std::vector<std::string>(argv + 1, argv + argc));
+        // Warnings that came after the output was written still fail a --strict run.
+        const bool failed = gh::finish_diagnostics() &&
+                            (code == gh::ExitCode::ok || code == gh::ExitCode::incomplete);
+        return static_cast<int>(failed ? gh::ExitCode::data : code);
     } catch (const gh::Error& error) {
         gh::print_diagnostic("error: ", error.what());
         return static_cast<int>(error.code());

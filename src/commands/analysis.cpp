@@ -58,7 +58,10 @@ void add_history_options(po::options_description& options, HistoryOptions& value
                "track key: 'line' (the whole line lowercased, the archive's key) or "
                "'title-artists' (album variants collapse into one row)");
     }
-    option("quiet,q", po::bool_switch(&values.quiet), "no progress display");
+    option("quiet,q", po::bool_switch(&values.quiet),
+           "no progress, notes or warnings on stderr: errors, and one line counting warnings");
+    option("strict", po::bool_switch(&values.strict),
+           "warnings are errors (exit 3): a shallow clone, skipped entries, skipped playlists");
     option("jobs,j",
            po::value<std::string>()->value_name("N")->notifier(
                [&values](const std::string& text) { values.jobs = parse_jobs(text); }),
@@ -162,16 +165,33 @@ std::string normalise_dir(std::string dir) {
     return dir;
 }
 
-/// Warns about skipped entries, only those that matter to the selection.
+/// Warns about skipped entries, only those that matter to the selection: once per path
+/// and kind, with how many commits had it.
 void report_skipped(const history::History& history, const std::vector<std::string>& selection) {
+    struct Seen {
+        const history::SkippedEntry* first;
+        std::size_t commits;
+    };
+    std::vector<Seen> seen;
     for (const auto& skipped : history.skipped) {
         const std::string_view name = std::string_view(skipped.path).substr(history.dir.size() + 1);
         if (!selection.empty() &&
             std::find(selection.begin(), selection.end(), name) == selection.end()) {
             continue;
         }
-        warn("commit {}: skipping {} (a {}, not a playlist file)", skipped.commit, skipped.path,
-             skipped.kind);
+        const auto same = std::find_if(seen.begin(), seen.end(), [&](const Seen& s) {
+            return s.first->path == skipped.path && s.first->kind == skipped.kind;
+        });
+        if (same == seen.end()) {
+            seen.push_back({&skipped, 1});
+        } else {
+            ++same->commits;
+        }
+    }
+    for (const auto& [first, commits] : seen) {
+        warn("skipping {} (a {}, not a playlist file): at commit {}{}", first->path, first->kind,
+             first->commit,
+             commits > 1 ? fmt::format(" and {} more where it changed", commits - 1) : "");
     }
     if (!history.shallow_boundary.empty()) {
         warn("the repository is a shallow clone: history before commit {} is missing, so "
@@ -188,7 +208,7 @@ history::History continue_from_cache(Analysis& analysis, const git_commit* tip,
     std::string why_not;
     auto saved = analysis.cache->load(why_not);
     if (!why_not.empty()) {
-        warn("{}: rebuilding from scratch", why_not);
+        note("{}: rebuilding from scratch", why_not);
     }
     if (!saved) {
         return {};
@@ -310,6 +330,7 @@ std::string resolve_playlist(const Analysis& analysis, const std::string& query,
 } // namespace
 
 Analysis analyse(const HistoryOptions& options) {
+    set_diagnostic_mode({options.quiet, options.strict});
     git::initialize();
     git::verify_objects(options.verify_objects);
     Analysis analysis;
@@ -333,7 +354,7 @@ Analysis analyse(const HistoryOptions& options) {
                 git::git_directory(analysis.repo.get()),
                 cache::Settings{dir, options.key, options.tz, analysis.rewrites->digest()});
         } catch (const Error& error) {
-            warn("{}; continuing without the cache", error.what());
+            note("{}; continuing without the cache", error.what());
         }
     }
     if (!options.verify_objects) {
@@ -382,6 +403,10 @@ Analysis analyse(const HistoryOptions& options) {
         for (const auto& [id, versions] : analysis.history.playlists) {
             analysis.selected.push_back(id);
         }
+    }
+    if (options.strict && warning_count() > 0) { // before anything is written
+        fail("{} warning{}, which --strict makes errors", warning_count(),
+             warning_count() == 1 ? "" : "s");
     }
     std::optional<PlaylistNames> names; // read only if a playlist is named by its name
     for (const auto& query : options.playlists) {

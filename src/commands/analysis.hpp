@@ -27,7 +27,8 @@ struct HistoryOptions {
     std::string tz = "UTC";
     std::string key = "line";
     bool quiet = false;
-    unsigned jobs = 0; ///< 0: one per processor
+    bool strict = false; ///< warnings are errors
+    unsigned jobs = 0;   ///< 0: one per processor
     bool verify_objects = false;
     bool use_cache = true;
 };

@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include <pthread.h>
+#include <set>
 #include <unistd.h>
 
 namespace gh {
@@ -62,6 +64,77 @@ void print_diagnostic(std::string_view prefix, std::string_view message) noexcep
         write_diagnostic(fmt::format("gh-analyze: {}{}\n", prefix, escape_control(message, true)));
     } catch (...) { // out of memory: the message is lost, not the run
     }
+}
+
+namespace {
+
+struct Diagnostics {
+    std::mutex mutex;
+    DiagnosticMode mode;
+    std::set<std::string, std::less<>> shown;
+    std::size_t count = 0;
+    std::size_t repeats = 0;
+};
+
+Diagnostics& diagnostics() {
+    static Diagnostics state;
+    return state;
+}
+
+} // namespace
+
+void set_diagnostic_mode(DiagnosticMode mode) noexcept {
+    const std::lock_guard lock(diagnostics().mutex);
+    diagnostics().mode = mode;
+}
+
+DiagnosticMode diagnostic_mode() noexcept {
+    const std::lock_guard lock(diagnostics().mutex);
+    return diagnostics().mode;
+}
+
+void report_warning(std::string_view message) noexcept {
+    auto& state = diagnostics();
+    const std::lock_guard lock(state.mutex);
+    ++state.count;
+    try {
+        if (!state.shown.emplace(message).second) {
+            ++state.repeats;
+            return;
+        }
+    } catch (...) { // out of memory: shown, perhaps again
+    }
+    if (state.mode.strict) {
+        print_diagnostic("error: ", message);
+    } else if (!state.mode.quiet) {
+        print_diagnostic("warning: ", message);
+    }
+}
+
+std::size_t warning_count() noexcept {
+    const std::lock_guard lock(diagnostics().mutex);
+    return diagnostics().count;
+}
+
+bool finish_diagnostics() noexcept {
+    auto& state = diagnostics();
+    const std::lock_guard lock(state.mutex);
+    const auto plural = [](std::size_t n) { return n == 1 ? "" : "s"; };
+    try {
+        if (state.mode.strict && state.count > 0) {
+            print_diagnostic("error: ", fmt::format("{} warning{}, which --strict makes errors",
+                                                    state.count, plural(state.count)));
+        } else if (state.mode.quiet && state.count > 0) {
+            print_diagnostic("", fmt::format("{} warning{} not shown (run without --quiet to "
+                                             "see them)",
+                                             state.count, plural(state.count)));
+        } else if (state.repeats > 0) {
+            print_diagnostic("", fmt::format("{} repeated warning{} not shown again", state.repeats,
+                                             plural(state.repeats)));
+        }
+    } catch (...) {
+    }
+    return state.mode.strict && state.count > 0;
 }
 
 void open_standard_descriptors() noexcept {

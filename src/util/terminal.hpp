@@ -22,18 +22,44 @@ void write_diagnostic(std::string_view text) noexcept;
 /// write_diagnostic), control characters escaped.
 void print_diagnostic(std::string_view prefix, std::string_view message) noexcept;
 
-/// Prints `gh-analyze: warning: <message>` on stderr, control characters escaped.
+/// What becomes of warnings and notes: shown (the default); `quiet`: neither is shown,
+/// and one line at the end counts the warnings; `strict`: warnings are shown as errors,
+/// and a run that had any fails (see warnings_fail_the_run).
+struct DiagnosticMode {
+    bool quiet = false;
+    bool strict = false;
+};
+void set_diagnostic_mode(DiagnosticMode mode) noexcept;
+DiagnosticMode diagnostic_mode() noexcept;
+
+/// Records a warning and shows it as the mode says. The same message is shown once: a
+/// repeat is only counted. Thread-safe.
+void report_warning(std::string_view message) noexcept;
+
+/// How many warnings were reported (repeats included).
+std::size_t warning_count() noexcept;
+
+/// The end of a run: with --quiet, the one line that counts the warnings not shown;
+/// the same for repeats that were not shown again. Returns true when --strict makes the
+/// warnings fail the run.
+bool finish_diagnostics() noexcept;
+
+/// Prints `gh-analyze: warning: <message>` on stderr, control characters escaped (see
+/// report_warning).
 template <typename... Args>
 void warn(fmt::format_string<Args...> format, Args&&... args) noexcept {
     try {
-        print_diagnostic("warning: ", fmt::format(format, std::forward<Args>(args)...));
+        report_warning(fmt::format(format, std::forward<Args>(args)...));
     } catch (...) { // formatting ran out of memory: the warning is lost, not the run
     }
 }
 
-/// Prints `gh-analyze: <message>` on stderr: a summary, not a problem.
+/// Prints `gh-analyze: <message>` on stderr: a summary, not a problem (not with --quiet).
 template <typename... Args>
 void note(fmt::format_string<Args...> format, Args&&... args) noexcept {
+    if (diagnostic_mode().quiet) {
+        return;
+    }
     try {
         print_diagnostic("", fmt::format(format, std::forward<Args>(args)...));
     } catch (...) {
