@@ -1,6 +1,7 @@
 // gh-analyze: analyses the git history of playlist archives.
 
 #include "commands/command.hpp"
+#include "commands/output.hpp"
 #include "util/error.hpp"
 #include "util/terminal.hpp"
 
@@ -17,7 +18,8 @@
 namespace {
 
 void print_help() {
-    fmt::print("Usage: gh-analyze <command> [options]\n\n"
+    fmt::print("Usage: gh-analyze <command> [options]\n"
+               "       gh-analyze --no-pager <command> [options]\n\n"
                "Analyses the git history of a playlist archive (one plain file per playlist\n"
                "under playlists/plain, committed daily).\n\nCommands:\n");
     for (const auto& command : gh::commands::all_commands()) {
@@ -46,6 +48,14 @@ gh::ExitCode dispatch(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         print_help();
         return args.empty() ? gh::ExitCode::usage : gh::ExitCode::ok;
+    }
+    if (args[0] == "--no-pager" || args[0] == "-P") { // as git --no-pager COMMAND
+        gh::commands::disable_pager();
+        return dispatch(std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    if (args[0] == "--man") { // the build writes gh-analyze.1 with this
+        fmt::print("{}", gh::commands::man_page());
+        return gh::ExitCode::ok;
     }
     if (args[0] == "--version") {
         fmt::print("gh-analyze {}\n", GH_ANALYZE_VERSION);

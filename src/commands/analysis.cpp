@@ -14,6 +14,7 @@
 #include <set>
 #include <system_error>
 #include <unordered_map>
+#include <utility>
 
 namespace po = boost::program_options;
 
@@ -66,6 +67,12 @@ void add_history_options(po::options_description& options, HistoryOptions& value
            po::value<std::string>()->value_name("N")->notifier(
                [&values](const std::string& text) { values.jobs = parse_jobs(text); }),
            "threads that read, build and write tables (default: one per processor)");
+    if (shared.pager) {
+        option("no-pager",
+               po::bool_switch()->notifier([&values](bool off) { values.pager = !off; }),
+               "do not send a terminal's output through a pager ($GH_ANALYZE_PAGER, $PAGER, "
+               "less)");
+    }
     if (shared.cache) {
         option("no-cache",
                po::bool_switch()->notifier([&values](bool off) { values.use_cache = !off; }),
@@ -82,6 +89,28 @@ bool parse_command_line(const std::vector<std::string>& args,
                         const po::options_description* visible) {
     po::options_description help;
     help.add_options()("help,h", "show this help");
+    if (CommandSpec* spec = spec_being_described()) { // for completion and the man page
+        const auto newline = usage.find('\n');
+        spec->usage = std::string(usage.substr(0, newline));
+        if (newline != std::string_view::npos) {
+            spec->more = std::string(usage.substr(newline));
+            spec->more.erase(0, spec->more.find_first_not_of('\n'));
+        }
+        const po::options_description* shown = visible ? visible : &options;
+        for (const po::options_description* list : {shown, &std::as_const(help)}) {
+            for (const auto& option : list->options()) {
+                const std::string shortcut =
+                    option->canonical_display_name(po::command_line_style::allow_dash_for_short);
+                spec->options.push_back(
+                    OptionSpec{option->long_name(),
+                               shortcut.size() == 2 && shortcut[0] == '-' ? shortcut[1] : '\0',
+                               option->semantic()->max_tokens() > 0 ? option->semantic()->name()
+                                                                    : std::string(),
+                               option->description()});
+            }
+        }
+        return false;
+    }
     po::options_description all;
     all.add(options).add(help);
     po::variables_map values;
@@ -126,16 +155,24 @@ bool parse_command_line(const std::vector<std::string>& args,
     return true;
 }
 
-bool parse_command_line_with_id(const std::vector<std::string>& args,
-                                const po::options_description& options, std::string_view command,
-                                std::string_view usage, std::string& id) {
+bool parse_command_line_with_argument(const std::vector<std::string>& args,
+                                      const po::options_description& options,
+                                      std::string_view command, std::string_view usage,
+                                      std::string_view name, std::string& value) {
     po::options_description hidden;
-    hidden.add_options()("id", po::value(&id)->required());
+    hidden.add_options()("argument", po::value(&value));
     po::options_description all;
     all.add(options).add(hidden);
     po::positional_options_description positional;
-    positional.add("id", 1);
-    return parse_command_line(args, all, command, usage, &positional, &options);
+    positional.add("argument", 1);
+    if (!parse_command_line(args, all, command, usage, &positional, &options)) {
+        return false;
+    }
+    if (value.empty()) { // (Boost would call it "the option '--argument'")
+        throw Error::usage("missing {}: gh-analyze {} {}\nTry 'gh-analyze {} --help'.", name,
+                           command, usage.substr(0, usage.find('\n')), command);
+    }
+    return true;
 }
 
 namespace {

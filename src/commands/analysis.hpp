@@ -28,6 +28,7 @@ struct HistoryOptions {
     std::string key = "line";
     bool quiet = false;
     bool strict = false; ///< warnings are errors
+    bool pager = true;   ///< a terminal's output goes through a pager
     unsigned jobs = 0;   ///< 0: one per processor
     bool verify_objects = false;
     bool use_cache = true;
@@ -39,10 +40,11 @@ struct SharedOptions {
     bool playlist = true; ///< --playlist (commands about one playlist take its ID instead)
     bool key = true;      ///< --key
     bool cache = true;    ///< --no-cache (only commands that use the cache)
+    bool pager = true;    ///< --no-pager (only commands that write to stdout)
 };
 
 /// Adds --repo, --rev, --dir, --tz, --quiet, --jobs, --verify-objects and those of
-/// --playlist, --key and --no-cache that `shared` asks for to `options`.
+/// --playlist, --key, --no-cache and --no-pager that `shared` asks for to `options`.
 void add_history_options(boost::program_options::options_description& options,
                          HistoryOptions& values, SharedOptions shared = {});
 
@@ -57,10 +59,12 @@ bool parse_command_line(
     const boost::program_options::positional_options_description* positional = nullptr,
     const boost::program_options::options_description* visible = nullptr);
 
-/// parse_command_line for a command whose first argument is one playlist ID.
-bool parse_command_line_with_id(const std::vector<std::string>& args,
-                                const boost::program_options::options_description& options,
-                                std::string_view command, std::string_view usage, std::string& id);
+/// parse_command_line for a command that takes one argument (a playlist, a shell), called
+/// `name` in messages: it fills `value`, and its absence is a usage error.
+bool parse_command_line_with_argument(const std::vector<std::string>& args,
+                                      const boost::program_options::options_description& options,
+                                      std::string_view command, std::string_view usage,
+                                      std::string_view name, std::string& value);
 
 /// A repository's playlist history, walked and dated, ready for tables.
 struct Analysis {

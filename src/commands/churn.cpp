@@ -222,6 +222,7 @@ ExitCode run_churn(const std::vector<std::string>& args) {
                 rows.push_back(series_fields(stats, period));
             }
         }
+        start_pager(history.pager);
         write_stdout(render_rows(k_series_columns, rows, format));
         return ExitCode::ok;
     }
@@ -231,6 +232,7 @@ ExitCode run_churn(const std::vector<std::string>& args) {
     if (inputs.size() > 1) {
         rows.push_back(summary_fields(tables::summarise_all(inputs)));
     }
+    start_pager(history.pager);
     write_stdout(render_rows(k_summary_columns, rows, format));
     return ExitCode::ok;
 }

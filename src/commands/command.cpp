@@ -15,9 +15,10 @@ constexpr std::array k_commands{
             run_history},
     Command{"snapshot", "one playlist as it was on a date or at a revision", run_snapshot},
     Command{"churn", "turnover, survival and similarity per playlist, or over time", run_churn},
-    Command{"export", "the whole history as a SQLite database", run_export},
+    Command{"export", "the whole history as SQLite, CSV or JSON Lines tables", run_export},
     Command{"validate", "check playlist files (a pre-commit hook): format, order, encoding",
             run_validate},
+    Command{"completion", "print a bash or zsh completion script", run_completion},
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -35,7 +36,26 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
+thread_local CommandSpec* t_describing = nullptr;
+
 } // namespace
+
+CommandSpec* spec_being_described() {
+    return t_describing;
+}
+
+CommandSpec describe(const Command& command) {
+    CommandSpec spec;
+    t_describing = &spec;
+    try {
+        command.run({});
+    } catch (...) {
+        t_describing = nullptr;
+        throw;
+    }
+    t_describing = nullptr;
+    return spec;
+}
 
 std::span<const Command> all_commands() {
     return k_commands;

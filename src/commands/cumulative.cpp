@@ -3,6 +3,7 @@
 
 #include "commands/analysis.hpp"
 #include "commands/command.hpp"
+#include "commands/output.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file_names.hpp"
 #include "util/parallel.hpp"
@@ -235,6 +236,7 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
         for (const auto& table : tables) {
             pointers.push_back(&table);
         }
+        start_pager(options.history.pager);
         write_stdout(writers::render(pointers, analysis.labels, *format,
                                      markdown_links(analysis.history.dir)));
     }

@@ -224,7 +224,8 @@ ExitCode run_history(const std::vector<std::string>& args) {
     option("reverse", po::bool_switch(&reverse), "oldest version first (default: newest first)");
     option("color", po::value(&color)->value_name("WHEN")->default_value(color),
            "colour the text: auto (when stdout is a terminal), always or never");
-    if (!parse_command_line_with_id(args, description, "history", "ID|PATH|NAME [options]", id)) {
+    if (!parse_command_line_with_argument(args, description, "history", "ID|PATH|NAME [options]",
+                                          "the playlist", id)) {
         return ExitCode::ok;
     }
     if (format != "text" && format != "json") {
@@ -262,6 +263,7 @@ ExitCode run_history(const std::vector<std::string>& args) {
     if (!reverse) { // as git log: the newest first
         std::reverse(blocks.begin(), blocks.end());
     }
+    start_pager(history.pager);
     write_stdout(format == "json" ? render_json(id, name, versions, blocks, analysis)
                                   : render_header(id, name, versions, blocks.size()) +
                                         render_text(blocks, analysis, colors));

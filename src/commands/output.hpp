@@ -5,8 +5,19 @@
 
 namespace gh::commands {
 
-/// How --color=auto|always|never resolves for stdout.
+/// How --color=auto|always|never resolves for stdout, as git resolves it: `auto` colours
+/// a terminal (not TERM=dumb), and NO_COLOR set to anything but "" turns `auto` off.
 bool use_color(std::string_view setting);
+
+/// Sends the rest of stdout through a pager when stdout is a terminal, as git does:
+/// $GH_ANALYZE_PAGER, else $PAGER, else `less` (with LESS=FRX unless LESS is set, so that
+/// output shorter than a screen is printed as it is). An empty pager or `cat` means none.
+/// The process waits for the pager when it exits. Does nothing when `allowed` is false,
+/// after disable_pager, or when stdout is not a terminal.
+void start_pager(bool allowed = true);
+
+/// `gh-analyze --no-pager COMMAND`: no command starts a pager.
+void disable_pager();
 
 /// Wraps `text` in an ANSI colour (e.g. "32" green) when `enabled`.
 std::string colored(std::string_view text, std::string_view code, bool enabled);

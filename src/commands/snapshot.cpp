@@ -97,8 +97,9 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
            "a date (YYYY-MM-DD: the playlist at the end of that day) or a revision");
     option("format", po::value(&format)->value_name("FORMAT")->default_value(format),
            "text (the file's lines), csv or json");
-    if (!parse_command_line_with_id(args, description, "snapshot",
-                                    "ID|PATH|NAME --at DATE|REV [options]", id)) {
+    if (!parse_command_line_with_argument(args, description, "snapshot",
+                                          "ID|PATH|NAME --at DATE|REV [options]", "the playlist",
+                                          id)) {
         return ExitCode::ok;
     }
     if (format != "text" && format != "csv" && format != "json") {
@@ -132,6 +133,7 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
         reader.read_blob(*blob, "{}/{} at {}", analysis.history.dir, id, what);
     const plain::PlainFile file = plain::parse_plain_file(content.view());
     const std::string commit_id = git::hex(*git_commit_id(commit.get()));
+    start_pager(history.pager);
     write_stdout(format == "json"  ? render_json(id, commit_id, file)
                  : format == "csv" ? render_csv(id, file)
                                    : render_text(file));
