@@ -12,20 +12,10 @@ namespace gh::writers {
 
 namespace {
 
-constexpr std::array k_columns{"playlist",
-                               "name",
-                               "title",
-                               "artists",
-                               "album",
-                               "key",
-                               "added",
-                               "added_commit",
-                               "last_seen",
-                               "last_seen_commit",
-                               "removed",
-                               "removed_commit",
-                               "stints",
-                               "days_present"};
+constexpr std::array k_columns{
+    "playlist", "name",           "title",        "artists",     "album",
+    "key",      "added",          "added_commit", "last_seen",   "last_seen_commit",
+    "removed",  "removed_commit", "stints",       "days_present"};
 
 /// Room for the text of a row's two numbers.
 struct NumberText {
