@@ -86,6 +86,9 @@ void start_pager(bool allowed) {
     if (::pipe(fds) != 0) {
         return; // no pager: the output goes to the terminal as it is
     }
+    // Set here, not in the child: between fork and exec only async-signal-safe calls.
+    ::setenv("LESS", "FRX", 0); // as git: quit if one screen, colours, no clearing
+    ::setenv("LV", "-c", 0);
     std::fflush(stdout);
     const pid_t child = ::fork();
     if (child < 0) {
@@ -97,8 +100,6 @@ void start_pager(bool allowed) {
         ::dup2(fds[0], STDIN_FILENO);
         ::close(fds[0]);
         ::close(fds[1]);
-        ::setenv("LESS", "FRX", 0); // as git: quit if one screen, colours, no clearing
-        ::setenv("LV", "-c", 0);
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }

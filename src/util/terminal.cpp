@@ -84,8 +84,13 @@ Diagnostics& diagnostics() {
 } // namespace
 
 void set_diagnostic_mode(DiagnosticMode mode) noexcept {
-    const std::lock_guard lock(diagnostics().mutex);
-    diagnostics().mode = mode;
+    auto& state = diagnostics();
+    const std::lock_guard lock(state.mutex);
+    state.mode = mode;
+    // A new run (tests run several in one process) starts with none reported.
+    state.shown.clear();
+    state.count = 0;
+    state.repeats = 0;
 }
 
 DiagnosticMode diagnostic_mode() noexcept {

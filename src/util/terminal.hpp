@@ -29,6 +29,7 @@ struct DiagnosticMode {
     bool quiet = false;
     bool strict = false;
 };
+/// Sets the mode at the start of a run, and forgets the warnings reported before.
 void set_diagnostic_mode(DiagnosticMode mode) noexcept;
 DiagnosticMode diagnostic_mode() noexcept;
 
