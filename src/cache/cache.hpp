@@ -1,5 +1,7 @@
 #pragma once
 
+// The files under <git-dir>/gh-analyze/ and their on-disk format: docs/CACHE-FORMAT.md.
+
 #include "git/object_reader.hpp"
 #include "history/history.hpp"
 #include "tables/cumulative.hpp"
