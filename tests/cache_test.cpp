@@ -378,14 +378,14 @@ TEST(OutputManifest, ReadsBackEveryNameItWrote) {
     const cache::OutputManifest::TableState state{"0123456789abcdef0123456789abcdef01234567", 3,
                                                   18000};
     {
-        cache::OutputManifest manifest(cache, out, "csv");
+        cache::OutputManifest manifest(cache, out, "csv", "r1");
         for (const auto& id : ids) {
             std::ofstream(out / (id + ".csv")) << id;
             manifest.record(id, state, out / (id + ".csv"));
         }
         manifest.save();
     }
-    const cache::OutputManifest manifest(cache, out, "csv");
+    const cache::OutputManifest manifest(cache, out, "csv", "r1");
     for (const auto& id : ids) {
         EXPECT_TRUE(manifest.current(id, state, out / (id + ".csv"))) << id;
         auto other = state;
@@ -393,6 +393,11 @@ TEST(OutputManifest, ReadsBackEveryNameItWrote) {
         EXPECT_FALSE(manifest.current(id, other, out / (id + ".csv"))) << id;
     }
     EXPECT_FALSE(manifest.current("The", state, out / "The.csv"));
+    // Another renderer (a build that writes tables differently) trusts none of them.
+    const cache::OutputManifest other_renderer(cache, out, "csv", "r2");
+    for (const auto& id : ids) {
+        EXPECT_FALSE(other_renderer.current(id, state, out / (id + ".csv"))) << id;
+    }
 }
 
 } // namespace

@@ -822,13 +822,14 @@ bool parse_number(std::string_view text, Number& value) {
 } // namespace
 
 OutputManifest::OutputManifest(const Cache& cache, const std::filesystem::path& out_dir,
-                               std::string_view format) {
+                               std::string_view format, std::string_view renderer) {
     std::error_code ignored;
     const auto absolute = std::filesystem::weakly_canonical(out_dir, ignored);
-    m_path = cache.directory() / fmt::format("output-{}.manifest",
-                                             settings_hash(fmt::format("{}out={}\nformat={}\n",
-                                                                       cache.settings().describe(),
-                                                                       absolute.string(), format)));
+    m_path = cache.directory() /
+             fmt::format("output-{}.manifest",
+                         settings_hash(fmt::format("{}out={}\nformat={}\nrenderer={}\n",
+                                                   cache.settings().describe(), absolute.string(),
+                                                   format, renderer)));
     std::ifstream file(m_path);
     std::string line;
     if (!std::getline(file, line) || line != k_manifest_header) {

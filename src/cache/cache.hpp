@@ -144,8 +144,10 @@ class Cache {
 /// state has not changed since is neither rendered nor written again.
 class OutputManifest {
   public:
+    /// `renderer` identifies the code that renders the tables (a digest of writers/): a
+    /// build that renders differently finds no manifest, and writes every table once more.
     OutputManifest(const Cache& cache, const std::filesystem::path& out_dir,
-                   std::string_view format);
+                   std::string_view format, std::string_view renderer);
 
     /// What identifies a table's content: its last version's commit and how many versions
     /// it has, and the analysed revision's day when the format shows days_present.

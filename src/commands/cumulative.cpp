@@ -52,7 +52,8 @@ class DirectoryWriter {
         remove_stale_temporaries(m_out,
                                  [&](std::string_view target) { return target.ends_with(suffix); });
         if (analysis.cache) {
-            m_manifest.emplace(*analysis.cache, m_out, writers::extension(format));
+            m_manifest.emplace(*analysis.cache, m_out, writers::extension(format),
+                               GH_ANALYZE_RENDERER);
         }
         for (std::size_t i = 0; i < analysis.selected.size(); ++i) {
             m_slots.emplace(analysis.selected[i], i);
