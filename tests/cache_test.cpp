@@ -4,6 +4,7 @@
 
 #include "cache/cache.hpp"
 #include "commands/analysis.hpp"
+#include "commands/output_manifest.hpp"
 #include "git/repository.hpp"
 #include "support/reference.hpp"
 #include "support/repo.hpp"
@@ -375,17 +376,17 @@ TEST(OutputManifest, ReadsBackEveryNameItWrote) {
     std::filesystem::create_directories(out);
     const std::vector<std::string> ids = {"37i9dQZF1DXcBWIGoYBM5M", "The Other List",
                                           "Café del Mar", " two  spaces ", "tab\there"};
-    const cache::OutputManifest::TableState state{"0123456789abcdef0123456789abcdef01234567", 3,
-                                                  18000};
+    const commands::OutputManifest::TableState state{"0123456789abcdef0123456789abcdef01234567", 3,
+                                                     18000};
     {
-        cache::OutputManifest manifest(cache, out, "csv", "r1");
+        commands::OutputManifest manifest(cache, out, "csv", "r1");
         for (const auto& id : ids) {
             std::ofstream(out / (id + ".csv")) << id;
             manifest.record(id, state, out / (id + ".csv"));
         }
         manifest.save();
     }
-    const cache::OutputManifest manifest(cache, out, "csv", "r1");
+    const commands::OutputManifest manifest(cache, out, "csv", "r1");
     for (const auto& id : ids) {
         EXPECT_TRUE(manifest.current(id, state, out / (id + ".csv"))) << id;
         auto other = state;
@@ -394,7 +395,7 @@ TEST(OutputManifest, ReadsBackEveryNameItWrote) {
     }
     EXPECT_FALSE(manifest.current("The", state, out / "The.csv"));
     // Another renderer (a build that writes tables differently) trusts none of them.
-    const cache::OutputManifest other_renderer(cache, out, "csv", "r2");
+    const commands::OutputManifest other_renderer(cache, out, "csv", "r2");
     for (const auto& id : ids) {
         EXPECT_FALSE(other_renderer.current(id, state, out / (id + ".csv"))) << id;
     }

@@ -140,39 +140,8 @@ class Cache {
     std::atomic<std::uint64_t> m_pool_end{0};
 };
 
-/// What earlier runs wrote into one output directory in one format, so that a table whose
-/// state has not changed since is neither rendered nor written again.
-class OutputManifest {
-  public:
-    /// `renderer` identifies the code that renders the tables (a digest of writers/): a
-    /// build that renders differently finds no manifest, and writes every table once more.
-    OutputManifest(const Cache& cache, const std::filesystem::path& out_dir,
-                   std::string_view format, std::string_view renderer);
-
-    /// What identifies a table's content: its last version's commit and how many versions
-    /// it has, and the analysed revision's day when the format shows days_present.
-    struct TableState {
-        std::string last_commit;
-        std::uint32_t versions = 0;
-        std::int32_t tip_day = 0;
-        bool operator==(const TableState&) const = default;
-    };
-
-    /// True when `file` is still exactly what a run wrote for a table in `state`.
-    bool current(const std::string& id, const TableState& state,
-                 const std::filesystem::path& file) const;
-    void record(const std::string& id, const TableState& state, const std::filesystem::path& file);
-    /// Writes the manifest atomically.
-    void save(FileReleaser* releaser = nullptr) const;
-
-  private:
-    struct Entry {
-        TableState state;
-        std::uintmax_t size = 0;
-        std::int64_t mtime = 0;
-    };
-    std::filesystem::path m_path;
-    std::map<std::string, Entry, std::less<>> m_entries;
-};
+/// 16 hex digits naming a file for a settings text (its XXH3-64): cache files, and the
+/// output manifests of `cumulative --out`.
+std::string settings_hash(std::string_view text);
 
 } // namespace gh::cache

@@ -4,6 +4,7 @@
 #include "commands/analysis.hpp"
 #include "commands/command.hpp"
 #include "commands/output.hpp"
+#include "commands/output_manifest.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file_names.hpp"
 #include "util/parallel.hpp"
@@ -144,7 +145,7 @@ class DirectoryWriter {
     struct Result {
         bool attempted = false;
         Outcome outcome = Outcome::failed;
-        cache::OutputManifest::TableState state;
+        OutputManifest::TableState state;
         std::string error;
     };
 
@@ -157,7 +158,7 @@ class DirectoryWriter {
     std::filesystem::path m_out;
     writers::MarkdownLinks m_links;
     std::int32_t m_tip_day;
-    std::optional<cache::OutputManifest> m_manifest;
+    std::optional<OutputManifest> m_manifest;
     FileReleaser m_releaser; ///< lets go of the files replaced
     std::map<std::string_view, std::size_t> m_slots;
     std::vector<Result> m_results;
