@@ -4,6 +4,7 @@
 #include "util/atomic_file.hpp"
 #include "util/calendar.hpp"
 #include "util/error.hpp"
+#include "util/file_descriptor.hpp"
 #include "util/mapped_file.hpp"
 #include "util/terminal.hpp"
 
@@ -442,14 +443,14 @@ Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)
     m_path = dir / (base + ".cache");
     m_pool_path = dir / (base + ".strings");
     const auto lock_path = dir / "lock";
-    m_lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (m_lock < 0) {
+    m_lock.reset(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666));
+    if (!m_lock) {
         fail("cannot open the cache lock {}: {} (use --no-cache)", lock_path.string(),
              std::strerror(errno));
     }
-    if (flock(m_lock, LOCK_EX | LOCK_NB) != 0) {
+    if (flock(m_lock.get(), LOCK_EX | LOCK_NB) != 0) {
         note("waiting for another gh-analyze run to finish with the cache");
-        if (flock(m_lock, LOCK_EX) != 0) {
+        if (flock(m_lock.get(), LOCK_EX) != 0) {
             fail("cannot lock the cache {}: {}", lock_path.string(), std::strerror(errno));
         }
     }
@@ -464,11 +465,7 @@ Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)
     }
 }
 
-Cache::~Cache() {
-    if (m_lock >= 0) {
-        ::close(m_lock); // releases the lock
-    }
-}
+Cache::~Cache() = default; // closing m_lock releases the lock
 
 namespace {
 
@@ -742,8 +739,8 @@ void Cache::save(const history::History& history, const std::vector<const Builde
         // The checksum goes on from the one loaded (m_pool_start is where that pool ends):
         // the old bytes are not read again.
         pool_sum = saved->pool_checksum->sum;
-        const int fd = ::open(m_pool_path.c_str(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0) {
+        const FileDescriptor fd(::open(m_pool_path.c_str(), O_WRONLY | O_CLOEXEC));
+        if (!fd) {
             fail("cannot write {}: {}", m_pool_path.string(), std::strerror(errno));
         }
         for (const BuilderToSave* builder : adding) {
@@ -751,20 +748,17 @@ void Cache::save(const history::History& history, const std::vector<const Builde
             std::string_view left = builder->new_texts;
             auto offset = static_cast<off_t>(builder->new_texts_at);
             while (!left.empty()) {
-                const ssize_t n = ::pwrite(fd, left.data(), left.size(), offset);
+                const ssize_t n = ::pwrite(fd.get(), left.data(), left.size(), offset);
                 if (n < 0 && errno == EINTR) {
                     continue;
                 }
                 if (n <= 0) {
-                    const int saved_errno = errno;
-                    ::close(fd);
-                    fail("cannot write {}: {}", m_pool_path.string(), std::strerror(saved_errno));
+                    fail("cannot write {}: {}", m_pool_path.string(), std::strerror(errno));
                 }
                 left.remove_prefix(static_cast<std::size_t>(n));
                 offset += n;
             }
         }
-        ::close(fd);
     }
 
     // Then the state, which names how much of the pool it uses and its checksum.

@@ -6,6 +6,7 @@
 #include "history/history.hpp"
 #include "tables/cumulative.hpp"
 #include "util/atomic_file.hpp"
+#include "util/file_descriptor.hpp"
 #include "util/mapped_file.hpp"
 
 #include <atomic>
@@ -132,7 +133,7 @@ class Cache {
     std::filesystem::path m_directory;
     std::filesystem::path m_path;
     std::filesystem::path m_pool_path;
-    int m_lock = -1;
+    FileDescriptor m_lock; ///< held locked (flock) while the Cache exists
     /// Lets go of a replaced state file at once (its blocks are freed while the run ends).
     mutable FileReleaser m_releaser{1};
     bool m_fresh_pool = true;

@@ -1,10 +1,12 @@
 #include "commands/output.hpp"
 
 #include "util/error.hpp"
+#include "util/file_descriptor.hpp"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,29 +85,25 @@ void start_pager(bool allowed) {
         return;
     }
     int fds[2];
-    if (::pipe(fds) != 0) {
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
         return; // no pager: the output goes to the terminal as it is
     }
+    const FileDescriptor read_end(fds[0]);
+    const FileDescriptor write_end(fds[1]);
     // Set here, not in the child: between fork and exec only async-signal-safe calls.
     ::setenv("LESS", "FRX", 0); // as git: quit if one screen, colours, no clearing
     ::setenv("LV", "-c", 0);
     std::fflush(stdout);
     const pid_t child = ::fork();
     if (child < 0) {
-        ::close(fds[0]);
-        ::close(fds[1]);
         return;
     }
-    if (child == 0) {
-        ::dup2(fds[0], STDIN_FILENO);
-        ::close(fds[0]);
-        ::close(fds[1]);
+    if (child == 0) { // (exec closes both ends: they are close-on-exec; the copy is not)
+        ::dup2(read_end.get(), STDIN_FILENO);
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
+    ::dup2(write_end.get(), STDOUT_FILENO);
     g_pager = child;
     std::atexit(wait_for_pager);
 }
