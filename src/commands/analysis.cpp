@@ -2,6 +2,7 @@
 
 #include "commands/command.hpp"
 #include "git/repository.hpp"
+#include "plain/plain_file.hpp"
 #include "util/calendar.hpp"
 #include "util/parallel.hpp"
 #include "util/terminal.hpp"
@@ -301,12 +302,7 @@ PlaylistNames read_names(const Analysis& analysis) {
         const auto content =
             reader.read_blob(*last->blob, "{}/{} at commit {}", analysis.history.dir, id,
                              analysis.history.snapshots.at(last->snapshot).commit);
-        const std::string_view text = content.view();
-        std::string_view name = text.substr(0, text.find('\n'));
-        if (name.ends_with('\r')) {
-            name.remove_suffix(1);
-        }
-        names.emplace_back(id, name);
+        names.emplace_back(id, plain::parse_plain_file(content.view()).name);
     }
     return names;
 }

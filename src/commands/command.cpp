@@ -67,22 +67,6 @@ const Command* find_command(std::string_view name) {
     return found == k_commands.end() ? nullptr : &*found;
 }
 
-std::optional<std::string_view> nearest_name(std::string_view name,
-                                             std::span<const std::string_view> candidates) {
-    std::optional<std::string_view> best;
-    std::size_t best_distance = 0;
-    for (const std::string_view candidate : candidates) {
-        const std::size_t distance = edit_distance(name, candidate);
-        const bool prefix = candidate.starts_with(name) && !name.empty();
-        if (prefix || (distance <= std::max<std::size_t>(2, name.size() / 3) &&
-                       (!best || distance < best_distance))) {
-            best = candidate;
-            best_distance = prefix ? 0 : distance;
-        }
-    }
-    return best;
-}
-
 std::vector<std::string_view> closest_names(std::string_view name,
                                             std::span<const std::string_view> candidates,
                                             std::size_t count) {
@@ -116,6 +100,12 @@ std::vector<std::string_view> closest_names(std::string_view name,
         }
     }
     return result;
+}
+
+std::optional<std::string_view> nearest_name(std::string_view name,
+                                             std::span<const std::string_view> candidates) {
+    const auto closest = closest_names(name, candidates, 1);
+    return closest.empty() ? std::nullopt : std::optional(closest.front());
 }
 
 const Command* nearest_command(std::string_view name) {

@@ -47,8 +47,8 @@ std::span<const Command> all_commands();
 /// The command named `name`, or null.
 const Command* find_command(std::string_view name);
 
-/// Of `candidates`, the one nearest to `name` (one it begins, or the closest by edit
-/// distance), or nothing when none is close: for "did you mean".
+/// Of `candidates`, the one nearest to `name` (the first of closest_names), or nothing
+/// when none is close: for "did you mean".
 std::optional<std::string_view> nearest_name(std::string_view name,
                                              std::span<const std::string_view> candidates);
 
