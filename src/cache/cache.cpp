@@ -340,7 +340,6 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
     table.deleted = header.deleted;
     table.stray_lines = header.stray_lines;
     table.first_stray = header.first_stray;
-    state.last_snapshot = header.last_snapshot;
     if (header.versions > 0 && header.last_snapshot >= snapshots) {
         throw std::runtime_error("a version of a snapshot that does not exist");
     }
@@ -350,6 +349,7 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
     }
     table.rows.resize(rows);
     state.rows.resize(rows);
+    std::vector<tables::Membership> memberships(rows);
     state.saved = saved;
     state.saved_rows.resize(std::size_t{rows} + 1);
     const auto offset = [&] { return static_cast<std::uint32_t>(in.position() - saved.data()); };
@@ -360,27 +360,29 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
         row.title = read_ref(in, pool);
         row.artists = read_ref(in, pool);
         row.album = read_ref(in, pool);
-        row.added = in.small(snapshots - 1);
-        row.last_seen = in.small(snapshots - 1);
+        auto& membership = memberships[i];
+        membership.added = in.small(snapshots - 1);
+        membership.last_seen = in.small(snapshots - 1);
         if (const auto removed = in.small(snapshots); removed > 0) {
-            row.removed = removed - 1;
+            membership.removed = removed - 1;
         }
-        row.stints = in.small(UINT32_MAX);
+        membership.stints = in.small(UINT32_MAX);
         // Days of dated times only: saved by a run, they are, and then nothing overflows.
         // (A stint may end before it began, by a day or more, when a clock ran behind.)
-        row.days_present = in.signed_varint();
+        membership.days_present = in.signed_varint();
         const std::int64_t stint_start = in.signed_varint();
         const std::int64_t most_days = std::int64_t{k_last_dated_day - k_first_dated_day} *
-                                       std::max<std::uint32_t>(row.stints, 1);
-        if (row.days_present < -most_days || row.days_present > most_days ||
+                                       std::max<std::uint32_t>(membership.stints, 1);
+        if (membership.days_present < -most_days || membership.days_present > most_days ||
             stint_start < k_first_dated_day || stint_start > k_last_dated_day) {
             throw std::runtime_error("a day out of range");
         }
-        state.rows[i].stint_start = static_cast<std::int32_t>(stint_start);
+        membership.stint_start = static_cast<std::int32_t>(stint_start);
         const auto flags = in.integer<std::uint8_t>();
-        state.rows[i].present = flags & 1;
+        membership.present = flags & 1;
         state.rows[i].several_lines = flags & 2;
     }
+    state.ledger = tables::MembershipLedger::restore(std::move(memberships), header.last_snapshot);
     state.saved_rows[rows] = offset();
     state.sorted_rows = rows;
     const auto latest = in.varint_count(1);
@@ -425,8 +427,9 @@ tables::TableBuilder::State parse_builder(const SavedBuilder& saved, std::size_t
 constexpr std::string_view k_rules_digest = GH_ANALYZE_CACHE_RULES;
 
 std::string Settings::describe() const {
-    return fmt::format("format={}\nrules={}\ndir={}\nkey={}\ntz={}\nrewrites={}\n",
-                       k_format_version, k_rules_digest, dir, key_mode, time_zone, rewrites);
+    return fmt::format("format={}\nledger={}\nrules={}\ndir={}\nkey={}\ntz={}\nrewrites={}\n",
+                       k_format_version, tables::MembershipLedger::k_rules_version, k_rules_digest,
+                       dir, key_mode, time_zone, rewrites);
 }
 
 Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)
@@ -667,7 +670,7 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
         out.varint(table.first_stray->first);
         out.varint(table.first_stray->second);
     }
-    out.varint(state.last_snapshot);
+    out.varint(state.ledger.last_snapshot());
     out.varint(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
         if (unchanged(order[i])) {
@@ -681,19 +684,18 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
             i = last;
             continue;
         }
-        const auto& row = table.rows[order[i]];
-        const auto& row_state = state.rows[order[i]];
+        const auto& membership = state.ledger.entry(order[i]);
         for (const TextRef text : refs[i]) {
             write_ref(out, place(text));
         }
-        out.varint(row.added);
-        out.varint(row.last_seen);
-        out.varint(row.removed ? *row.removed + 1 : 0);
-        out.varint(row.stints);
-        out.signed_varint(row.days_present);
-        out.signed_varint(row_state.stint_start);
-        out.integer<std::uint8_t>(
-            static_cast<std::uint8_t>(row_state.present | (row_state.several_lines << 1)));
+        out.varint(membership.added);
+        out.varint(membership.last_seen);
+        out.varint(membership.removed ? *membership.removed + 1 : 0);
+        out.varint(membership.stints);
+        out.signed_varint(membership.days_present);
+        out.signed_varint(membership.stint_start);
+        out.integer<std::uint8_t>(static_cast<std::uint8_t>(
+            membership.present | (state.rows[order[i]].several_lines << 1)));
     }
     out.varint(latest.size());
     for (std::size_t i = 0; i < latest.size(); ++i) {

@@ -19,8 +19,9 @@
 
 namespace gh::cache {
 
-/// Bumped whenever what is saved changes. Changes of the rules that computed it need no
-/// bump: the digest of their sources is part of Settings::describe (src/CMakeLists.txt).
+/// Bumped whenever what is saved changes. A change of the rules that computed it is
+/// named by tables::MembershipLedger::k_rules_version, which Settings::describe includes
+/// beside this version; the digest of the rules' sources is there too (src/CMakeLists.txt).
 inline constexpr std::uint32_t k_format_version = 6;
 
 /// Everything that changes the result besides the history itself.
@@ -31,8 +32,8 @@ struct Settings {
     /// git::Rewrites::digest() of the repository's replaced objects and grafts.
     std::string rewrites = "none";
 
-    /// The text stored in (and compared with) a cache file: the format version, the digest
-    /// of the rules' sources, and the settings.
+    /// The text stored in (and compared with) a cache file: the format version, the
+    /// ledger's rules version, the digest of the rules' sources, and the settings.
     std::string describe() const;
 };
 

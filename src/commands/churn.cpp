@@ -40,7 +40,7 @@ std::vector<tables::ChurnInput> collect(const Analysis& analysis, const HistoryO
         inputs[i].playlist = analysis.selected[i];
         const auto& state = builders[i].state();
         for (const auto row : first_rows[i]) {
-            inputs[i].first_last_common += state.rows[row].present;
+            inputs[i].first_last_common += state.ledger.present(row);
         }
         // days_present as of the analysed revision: the table's own figures.
         const auto table = builders[i].table(analysis.calendar.tip_day);

@@ -124,13 +124,14 @@ TableBuilder TableBuilder::restore(State state, plain::KeyMode key_mode) {
     for (std::uint32_t row = sorted; row < table_rows.size(); ++row) {
         builder.m_keys.insert(hash_text(table_rows[row].key), row);
     }
-    builder.m_present_count = static_cast<std::uint32_t>(
-        std::count_if(builder.m_state.rows.begin(), builder.m_state.rows.end(),
-                      [](const RowState& row) { return row.present; }));
+    if (builder.m_state.ledger.keys() != table_rows.size() ||
+        builder.m_state.rows.size() != table_rows.size()) {
+        throw std::invalid_argument(
+            fmt::format("the saved ledger of {} has not one key per row", builder.id()));
+    }
     const auto& lines = builder.m_state.latest_lines;
     const auto& rows = builder.m_state.latest_rows;
-    const bool any_present = std::any_of(builder.m_state.rows.begin(), builder.m_state.rows.end(),
-                                         [](const RowState& row) { return row.present; });
+    const bool any_present = builder.m_state.ledger.present_count() > 0;
     if (lines.size() != rows.size() || (lines.empty() && any_present) ||
         std::any_of(rows.begin(), rows.end(),
                     [&](std::uint32_t row) { return row >= builder.m_state.rows.size(); })) {
@@ -255,6 +256,7 @@ std::uint32_t TableBuilder::add_stored(std::string_view line, std::uint64_t hash
         added.key = m_state.table.texts->copy(key);
         rows.push_back(std::move(added));
         m_state.rows.push_back({});
+        m_state.ledger.add_key();
         m_display.push_back(nullptr);
         m_seen_in.push_back(0);
         m_keys.insert(key_hash, *row);
@@ -299,32 +301,20 @@ void TableBuilder::see_changed(std::string_view line) {
 void TableBuilder::see(std::uint32_t row_index, std::string_view line, std::string_view kept) {
     if (m_seen_in[row_index] != m_state.table.versions) {
         m_seen_in[row_index] = m_state.table.versions;
-        RowState& state = m_state.rows[row_index];
-        if (!state.present) {
-            // New, or re-added after removal: a new stint (added stays as it was).
-            TrackRow& row = m_state.table.rows[row_index];
-            if (row.stints == 0) {
-                row.added = m_snapshot;
-            }
-            row.removed.reset();
-            ++row.stints;
-            state.stint_start = m_day;
-            state.present = true;
-            state.changed = true;
-            ++m_present_count;
-            if (m_observer) {
-                m_change.started.push_back(row_index);
-            }
+        if (!m_state.ledger.present(row_index)) { // new, or back after a removal
+            m_started.push_back(row_index);
+            m_state.rows[row_index].changed = true;
         }
     }
     m_current.push_back({line, row_index, 0, kept});
 }
 
-void TableBuilder::remove_unseen(std::int32_t day) {
+void TableBuilder::find_ended() {
+    const auto& ledger = m_state.ledger;
     if (!m_previous_known) {
         // Restored from a saved state: every present row may be gone.
         for (std::uint32_t row = 0; row < m_state.rows.size(); ++row) {
-            if (m_state.rows[row].present) {
+            if (ledger.present(row)) {
                 m_unmatched.push_back(row);
             }
         }
@@ -333,19 +323,12 @@ void TableBuilder::remove_unseen(std::int32_t day) {
     for (std::size_t at = m_cursor; at < m_previous.size(); ++at) {
         m_unmatched.push_back(m_previous[at].row);
     }
+    const std::uint32_t version = m_state.table.versions;
     for (const std::uint32_t row : m_unmatched) {
-        RowState& state = m_state.rows[row];
-        if (state.present && m_seen_in[row] != m_state.table.versions) {
-            TrackRow& track = m_state.table.rows[row];
-            track.removed = m_snapshot;
-            track.last_seen = m_state.last_snapshot; // the previous version had it
-            track.days_present += day - state.stint_start;
-            state.present = false;
-            state.changed = true;
-            --m_present_count;
-            if (m_observer) {
-                m_change.ended.push_back(row);
-            }
+        if (ledger.present(row) && m_seen_in[row] != version) {
+            m_ended.push_back(row);
+            m_state.rows[row].changed = true;
+            m_seen_in[row] = version; // decided: a row met twice ends once
         }
     }
 }
@@ -355,9 +338,10 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
     auto& table = m_state.table;
     ++table.versions;
     m_snapshot = snapshot;
-    m_day = day;
     m_current.clear();
     m_unmatched.clear();
+    m_started.clear();
+    m_ended.clear();
     m_cursor = 0;
     if (m_observer) {
         m_change = Change{snapshot, day, {}, {}, 0, 0, false, table.name, table.description};
@@ -369,7 +353,8 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
         table.name = seen.has_name ? std::string(seen.name_line) : std::string();
         table.description = plain::join_description(seen.header_lines);
     }
-    remove_unseen(day);
+    find_ended();
+    m_state.ledger.record({snapshot, day, m_started, m_ended});
     // Mark the blocks of lines that follow one another directly, for match_run.
     for (std::size_t i = m_current.size(); i-- > 0;) {
         const auto& text = m_current[i].text;
@@ -380,10 +365,11 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
     }
     m_previous.swap(m_current);
     m_previous_bytes = content ? *content : std::string_view();
-    m_state.last_snapshot = snapshot;
     table.deleted = !content.has_value();
     if (m_observer) {
-        m_change.size = m_present_count;
+        m_change.started = m_started;
+        m_change.ended = m_ended;
+        m_change.size = m_state.ledger.present_count();
         m_change.deleted = table.deleted;
         m_observer(*this, m_change);
     }
@@ -423,10 +409,13 @@ const std::vector<std::uint32_t>& TableBuilder::key_order() const {
 PlaylistTable TableBuilder::finish(PlaylistTable table, const State& state, std::int32_t tip_day,
                                    const std::vector<std::uint32_t>& order) {
     for (std::uint32_t row = 0; row < table.rows.size(); ++row) {
-        if (state.rows[row].present) {
-            table.rows[row].last_seen = state.last_snapshot;
-            table.rows[row].days_present += tip_day - state.rows[row].stint_start;
-        }
+        const Membership membership = state.ledger.at(row, tip_day);
+        TrackRow& track = table.rows[row];
+        track.added = membership.added;
+        track.last_seen = membership.last_seen;
+        track.removed = membership.removed;
+        track.stints = membership.stints;
+        track.days_present = membership.days_present;
     }
     // Move each row once, in key order.
     std::vector<TrackRow> sorted;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "plain/track_key.hpp"
+#include "tables/membership.hpp"
 #include "util/text_index.hpp"
 
 #include <cstdint>
@@ -15,7 +16,8 @@
 namespace gh::tables {
 
 /// A track key's life in one playlist: one row of the cumulative table. Its texts are
-/// held by the table's `texts`.
+/// held by the table's `texts`; its dates are snapshot indices, as MembershipLedger::at
+/// gives them for the analysed revision.
 struct TrackRow {
     std::string_view key;
     std::string_view title; ///< title, artists and album as in the latest version that had it
@@ -58,8 +60,10 @@ struct Calendar {
 
 /// One playlist's table in the making: versions are applied in order, and the table can
 /// be read at any point, so a later run can continue from a saved builder (the cache).
-/// The rules are SPEC "Semantics": a deletion is a version with no tracks, so a deleted
-/// playlist's present tracks are removed on the deletion date and return as a new stint.
+/// The builder matches lines and finds which keys each version started and ended; the
+/// rules that turn those into dates and stints are the MembershipLedger's, which numbers
+/// its keys as the builder numbers its rows. A deletion is a version with no tracks: its
+/// present tracks end there and return as a new stint.
 ///
 /// Consecutive versions of a playlist share almost all their lines, in the same order,
 /// so each version is compared line by line with the previous one: an unchanged line
@@ -86,10 +90,8 @@ class TableBuilder {
     const std::string& id() const { return m_state.table.id; }
     std::uint32_t versions() const { return m_state.table.versions; }
 
-    /// What is kept of a row between versions besides the row itself.
+    /// What is kept of a row between versions besides the row itself and its membership.
     struct RowState {
-        std::int32_t stint_start = 0;
-        bool present = false;
         /// Shown from two different lines at some point (say "Song" and "SONG"): its title
         /// must then be re-derived whenever it is seen, not only when its line changes.
         bool several_lines = false;
@@ -98,14 +100,15 @@ class TableBuilder {
         bool changed = false;
     };
 
-    /// The builder's whole state, for saving and restoring (see cache/). While a row is
-    /// present its `last_seen` is `last_snapshot`, the snapshot of the latest version.
-    /// The latest version's track lines and their rows are kept too, so that a restored
-    /// builder compares the next version with them instead of keying every line again.
+    /// The builder's whole state, for saving and restoring (see cache/). The rows of
+    /// `table` hold texts only while it is built: their memberships are in `ledger` (key
+    /// numbers are row indices). The latest version's track lines and their rows are kept
+    /// too, so that a restored builder compares the next version with them instead of
+    /// keying every line again.
     struct State {
         PlaylistTable table;
         std::vector<RowState> rows;
-        std::uint32_t last_snapshot = 0;
+        MembershipLedger ledger;
         std::vector<std::string_view> latest_lines; ///< in table.texts
         std::vector<std::uint32_t> latest_rows;
         /// The first rows are in key order (a saved state keeps them so): only rows added
@@ -121,7 +124,7 @@ class TableBuilder {
     /// The rows' indices in key order (byte order), as the table lists them.
     const std::vector<std::uint32_t>& key_order() const;
     /// Throws std::invalid_argument when the rows said to be in key order are not (or a
-    /// key is there twice).
+    /// key is there twice), or the ledger has not one key per row.
     static TableBuilder restore(State state, plain::KeyMode key_mode);
 
     /// Copies the latest version's track lines into the state, so that the builder no
@@ -167,7 +170,8 @@ class TableBuilder {
     std::uint32_t add_stored(std::string_view line, std::uint64_t hash);
     void see_stored(std::uint32_t stored, std::string_view line);
     void see(std::uint32_t row, std::string_view line, std::string_view kept);
-    void remove_unseen(std::int32_t day);
+    /// Finds the rows this version ended: present before, not seen in it.
+    void find_ended();
     static PlaylistTable finish(PlaylistTable table, const State& state, std::int32_t tip_day,
                                 const std::vector<std::uint32_t>& order);
 
@@ -203,14 +207,15 @@ class TableBuilder {
     std::uint64_t m_line_hash = 0;
     /// The version being applied.
     std::uint32_t m_snapshot = 0;
-    std::int32_t m_day = 0;
     /// Rows of previous lines that this version did not match: they may be gone.
     std::vector<std::uint32_t> m_unmatched;
     /// key_order's result, while no row has been added since.
     mutable std::vector<std::uint32_t> m_key_order;
     Observer m_observer;
     Change m_change; ///< filled while a version is applied, when observed
-    std::uint32_t m_present_count = 0;
+    /// The rows the version being applied started and ended (see MembershipLedger).
+    std::vector<std::uint32_t> m_started;
+    std::vector<std::uint32_t> m_ended;
 };
 
 } // namespace gh::tables

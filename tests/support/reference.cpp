@@ -132,6 +132,30 @@ struct RefVersion {
 
 } // namespace
 
+ReferenceMembership reference_membership(const std::vector<bool>& present,
+                                         const std::vector<std::int64_t>& days,
+                                         std::int64_t tip_day) {
+    const std::size_t n = present.size();
+    ReferenceMembership membership;
+    membership.added = std::find(present.begin(), present.end(), true) - present.begin();
+    membership.last_seen =
+        n - 1 - (std::find(present.rbegin(), present.rend(), true) - present.rbegin());
+    if (membership.last_seen + 1 < n) {
+        membership.removed = membership.last_seen + 1;
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+        if (present[v] && (v == 0 || !present[v - 1])) {
+            ++membership.stints;
+            std::size_t end = v;
+            while (end < n && present[end]) {
+                ++end;
+            }
+            membership.days_present += (end < n ? days[end] : tip_day) - days[v];
+        }
+    }
+    return membership;
+}
+
 std::vector<FlatRow> reference_rows(const std::filesystem::path& path, const std::string& rev,
                                     const std::string& dir) {
     const git::Repository repo = open(path);
@@ -201,11 +225,11 @@ std::vector<FlatRow> reference_rows(const std::filesystem::path& path, const std
                 }
                 present.push_back(here);
             }
-            const std::size_t n = present.size();
-            const std::size_t first =
-                std::find(present.begin(), present.end(), true) - present.begin();
-            const std::size_t last =
-                n - 1 - (std::find(present.rbegin(), present.rend(), true) - present.rbegin());
+            std::vector<std::int64_t> days;
+            for (std::size_t v = 0; v < present.size(); ++v) {
+                days.push_back(day(v));
+            }
+            const ReferenceMembership membership = reference_membership(present, days, tip_day);
             FlatRow row;
             row.playlist = playlist;
             row.key = key;
@@ -214,24 +238,16 @@ std::vector<FlatRow> reference_rows(const std::filesystem::path& path, const std
             row.title = shown.substr(0, title_end);
             row.artists = shown.substr(title_end + 4, artists_end - title_end - 4);
             row.album = shown.substr(artists_end + 4);
-            row.added = date(first);
-            row.added_commit = commit(first);
-            row.last_seen = date(last);
-            row.last_seen_commit = commit(last);
-            if (last + 1 < n) {
-                row.removed = date(last + 1);
-                row.removed_commit = commit(last + 1);
+            row.added = date(membership.added);
+            row.added_commit = commit(membership.added);
+            row.last_seen = date(membership.last_seen);
+            row.last_seen_commit = commit(membership.last_seen);
+            if (membership.removed) {
+                row.removed = date(*membership.removed);
+                row.removed_commit = commit(*membership.removed);
             }
-            for (std::size_t v = 0; v < n; ++v) {
-                if (present[v] && (v == 0 || !present[v - 1])) {
-                    ++row.stints;
-                    std::size_t end = v;
-                    while (end < n && present[end]) {
-                        ++end;
-                    }
-                    row.days_present += (end < n ? day(end) : tip_day) - day(v);
-                }
-            }
+            row.stints = membership.stints;
+            row.days_present = membership.days_present;
             rows.push_back(row);
         }
     }

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -32,6 +33,19 @@ struct FlatRow {
 };
 
 std::ostream& operator<<(std::ostream& out, const FlatRow& row);
+
+/// One key's fields by the reference's rules (SPEC "Semantics"), as version indices: it
+/// was in version v when present[v]; version v is on days[v]; the revision on tip_day. The
+/// key must be in at least one version.
+struct ReferenceMembership {
+    std::size_t added = 0, last_seen = 0;
+    std::optional<std::size_t> removed;
+    std::uint32_t stints = 0;
+    std::int64_t days_present = 0;
+};
+ReferenceMembership reference_membership(const std::vector<bool>& present,
+                                         const std::vector<std::int64_t>& days,
+                                         std::int64_t tip_day);
 
 /// The reference's tables of every playlist, rows in (playlist, key) order. Dates are UTC.
 std::vector<FlatRow> reference_rows(const std::filesystem::path& repo, const std::string& rev,
