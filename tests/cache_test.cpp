@@ -3,8 +3,8 @@
 // older revisions (as after a history rewrite), and runs whose cache was left damaged.
 
 #include "cache/cache.hpp"
-#include "commands/analysis.hpp"
 #include "commands/output_manifest.hpp"
+#include "engine/analysis.hpp"
 #include "git/repository.hpp"
 #include "support/reference.hpp"
 #include "support/repo.hpp"
@@ -21,7 +21,7 @@ namespace {
 /// Every table at `rev` as CSV and markdown, through the cache or not.
 std::string render_all(const std::filesystem::path& repo, const std::string& rev, bool use_cache,
                        const std::string& tz = "UTC") {
-    commands::HistoryOptions options;
+    engine::Options options;
     options.repo = repo.string();
     options.rev = rev;
     options.use_cache = use_cache;
@@ -128,17 +128,17 @@ TEST(Cache, IncrementalRunsEqualFullRunsOnGeneratedHistories) {
 }
 
 /// What one run read itself, and its tables as CSV.
-std::pair<commands::Analysis::Reads, std::string>
+std::pair<engine::Analysis::Reads, std::string>
 run_counting(const std::filesystem::path& repo, const std::string& rev, bool use_cache) {
-    commands::HistoryOptions options;
+    engine::Options options;
     options.repo = repo.string();
     options.rev = rev;
     options.use_cache = use_cache;
     options.quiet = true;
-    auto analysis = commands::analyse(options);
+    auto analysis = engine::analyse(options);
     bool complete = true;
     const auto tables =
-        commands::tables_at_tip(commands::build_tables(analysis, options, complete), analysis);
+        engine::tables_at_tip(engine::build_tables(analysis, options, complete), analysis);
     analysis.finish_saving();
     std::vector<const tables::PlaylistTable*> pointers;
     for (const auto& table : tables) {

@@ -1,7 +1,7 @@
 // The engine against the reference (tests/support/reference.cpp) on many generated
 // histories with the real archive's quirks.
 
-#include "commands/analysis.hpp"
+#include "engine/analysis.hpp"
 #include "git/repository.hpp"
 #include "history/history.hpp"
 #include "support/reference.hpp"
@@ -89,7 +89,7 @@ TEST(Differential, ReplacedCommitsAndGraftsAreFollowedAsGitLogShowsThem) {
         const auto repo = test::generated_archive(dir, 40 + variant, 4, 30, 10);
         const std::string q = test::shell_quote(repo.string());
         const auto original = test::reference_rows(repo, "HEAD", "playlists/plain");
-        commands::HistoryOptions cached;
+        engine::Options cached;
         cached.repo = repo.string();
         cached.quiet = true;
         const auto before_rewrite = test::engine_tables(cached); // leaves a cache
@@ -127,7 +127,7 @@ TEST(Differential, ReplacedCommitsAndGraftsAreFollowedAsGitLogShowsThem) {
         EXPECT_EQ(test::engine_rows(repo, "HEAD", "playlists/plain"), expected)
             << "variant " << variant;
         // libgit2 would resolve "~" through the stored parents: refused, not different.
-        commands::HistoryOptions ancestry = cached;
+        engine::Options ancestry = cached;
         ancestry.rev = "HEAD~1";
         try {
             test::engine_tables(ancestry);
@@ -198,7 +198,7 @@ TEST(Differential, OutputIsTheSameForAnyNumberOfThreads) {
     const auto repo = test::generated_archive(dir, 21, 12, 40);
     std::vector<std::string> outputs;
     for (const unsigned jobs : {1u, 2u, 5u}) {
-        commands::HistoryOptions options;
+        engine::Options options;
         options.repo = repo.string();
         options.use_cache = false;
         options.jobs = jobs;

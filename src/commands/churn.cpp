@@ -3,8 +3,8 @@
 
 #include "tables/churn.hpp"
 
-#include "commands/analysis.hpp"
 #include "commands/command.hpp"
+#include "commands/options.hpp"
 #include "commands/output.hpp"
 #include "util/calendar.hpp"
 #include "util/terminal.hpp"
@@ -20,10 +20,11 @@ namespace gh::commands {
 namespace {
 
 /// Follows every selected playlist and collects what churn statistics need.
-std::vector<tables::ChurnInput> collect(const Analysis& analysis, const HistoryOptions& options) {
+std::vector<tables::ChurnInput> collect(const engine::Analysis& analysis,
+                                        const HistoryOptions& options) {
     std::vector<tables::ChurnInput> inputs(analysis.selected.size());
     std::vector<std::set<std::uint32_t>> first_rows(inputs.size());
-    auto builders = follow_playlists(
+    auto builders = engine::follow_playlists(
         analysis, options,
         [&](std::size_t i, const tables::TableBuilder& builder,
             const tables::TableBuilder::Change& change) {
@@ -212,7 +213,7 @@ ExitCode run_churn(const std::vector<std::string>& args) {
     // (not an optional: GCC 12 warns, wrongly, that an optional enum may be uninitialised)
     const bool series = !by.empty();
     const tables::Period period = series ? parse_period(by) : tables::Period::day;
-    const Analysis analysis = analyse(history);
+    const engine::Analysis analysis = engine::analyse(history);
     const auto inputs = collect(analysis, history);
     std::vector<std::vector<std::string>> rows;
     if (series) {

@@ -47,17 +47,6 @@ std::span<const Command> all_commands();
 /// The command named `name`, or null.
 const Command* find_command(std::string_view name);
 
-/// Of `candidates`, the one nearest to `name` (the first of closest_names), or nothing
-/// when none is close: for "did you mean".
-std::optional<std::string_view> nearest_name(std::string_view name,
-                                             std::span<const std::string_view> candidates);
-
-/// Up to `count` of `candidates` close to `name` (ignoring ASCII case: ones it begins, or
-/// within a few edits), the closest first: for "did you mean" with several answers.
-std::vector<std::string_view> closest_names(std::string_view name,
-                                            std::span<const std::string_view> candidates,
-                                            std::size_t count);
-
 /// The command whose name is nearest to `name` (by edit distance), or null when none is close.
 const Command* nearest_command(std::string_view name);
 

@@ -1,8 +1,8 @@
 // gh-analyze completion bash|zsh, and the man page: both written from the command table
 // and each command's own options, the same source as --help.
 
-#include "commands/analysis.hpp"
 #include "commands/command.hpp"
+#include "commands/options.hpp"
 #include "util/terminal.hpp"
 
 #include <fmt/format.h>

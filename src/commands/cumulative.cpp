@@ -1,8 +1,8 @@
 // gh-analyze cumulative: every track ever seen in each playlist, with the dates it was
 // first seen and removed, as the archive's own cumulative view shows them.
 
-#include "commands/analysis.hpp"
 #include "commands/command.hpp"
+#include "commands/options.hpp"
 #include "commands/output.hpp"
 #include "commands/output_manifest.hpp"
 #include "util/atomic_file.hpp"
@@ -38,7 +38,8 @@ writers::MarkdownLinks markdown_links(const std::string& dir) {
 /// written again.
 class DirectoryWriter {
   public:
-    DirectoryWriter(const Analysis& analysis, writers::Format format, std::filesystem::path out)
+    DirectoryWriter(const engine::Analysis& analysis, writers::Format format,
+                    std::filesystem::path out)
         : m_analysis(analysis), m_format(format), m_out(std::move(out)),
           m_links(markdown_links(analysis.history.dir)),
           // Only markdown leaves out days_present, which changes with the revision's day.
@@ -64,7 +65,7 @@ class DirectoryWriter {
 
     /// Renders and writes one playlist's table (spending its builder). Thread-safe for
     /// different playlists; never throws (failures are reported by `finish`).
-    void write(BuiltPlaylist& playlist) noexcept {
+    void write(engine::BuiltPlaylist& playlist) noexcept {
         Result& result = m_results[m_slots.at(playlist.id)];
         try {
             result.attempted = true;
@@ -153,7 +154,7 @@ class DirectoryWriter {
         return m_out / fmt::format("{}.{}", id, writers::extension(m_format));
     }
 
-    const Analysis& m_analysis;
+    const engine::Analysis& m_analysis;
     writers::Format m_format;
     std::filesystem::path m_out;
     writers::MarkdownLinks m_links;
@@ -164,10 +165,11 @@ class DirectoryWriter {
     std::vector<Result> m_results;
 };
 
-void report_stray_lines(const std::vector<BuiltPlaylist>& built, const Analysis& analysis) {
+void report_stray_lines(const std::vector<engine::BuiltPlaylist>& built,
+                        const engine::Analysis& analysis) {
     std::size_t playlists = 0;
     std::size_t lines = 0;
-    const BuiltPlaylist* first = nullptr;
+    const engine::BuiltPlaylist* first = nullptr;
     for (const auto& playlist : built) {
         if (playlist.stray_lines > 0) {
             ++playlists;
@@ -206,9 +208,9 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
     }
 
     PhaseTimer timer;
-    Analysis analysis = analyse(options.history);
+    engine::Analysis analysis = engine::analyse(options.history);
     timer.lap("walk");
-    // (build_tables reports its own "save cache" lap)
+    // (engine::build_tables reports its own "save cache" lap)
     if (options.out.empty() && *format == writers::Format::markdown &&
         analysis.selected.size() != 1) {
         throw Error::usage("markdown for {} playlists needs --out DIR (or choose one with "
@@ -219,21 +221,22 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
     bool complete = true;
     if (!options.out.empty()) {
         DirectoryWriter writer(analysis, *format, options.out);
-        const auto built = build_tables(analysis, options.history, complete,
-                                        [&](BuiltPlaylist& playlist) { writer.write(playlist); });
+        const auto built =
+            engine::build_tables(analysis, options.history, complete,
+                                 [&](engine::BuiltPlaylist& playlist) { writer.write(playlist); });
         timer.lap("build and write");
         if (!options.history.quiet) {
             report_stray_lines(built, analysis);
         }
         complete = writer.finish(options.history.quiet) && complete;
     } else {
-        auto built = build_tables(analysis, options.history, complete);
+        auto built = engine::build_tables(analysis, options.history, complete);
         analysis.finish_saving();
         timer.lap("build");
         if (!options.history.quiet) {
             report_stray_lines(built, analysis);
         }
-        const auto tables = tables_at_tip(std::move(built), analysis);
+        const auto tables = engine::tables_at_tip(std::move(built), analysis);
         std::vector<const tables::PlaylistTable*> pointers;
         for (const auto& table : tables) {
             pointers.push_back(&table);

@@ -1,8 +1,8 @@
 // gh-analyze export --sqlite FILE | --csv DIR | --jsonl DIR: the whole history as tables
 // researchers can query.
 
-#include "commands/analysis.hpp"
 #include "commands/command.hpp"
+#include "commands/options.hpp"
 #include "git/repository.hpp"
 #include "util/terminal.hpp"
 #include "writers/export_tables.hpp"
@@ -38,13 +38,13 @@ ExitCode run_export(const std::vector<std::string>& args) {
                            "(or several)\nTry 'gh-analyze export --help'.");
     }
     PhaseTimer timer;
-    const Analysis analysis = analyse(history);
+    const engine::Analysis analysis = engine::analyse(history);
     std::vector<writers::PlaylistExport> exports(analysis.selected.size());
     // Per playlist: the membership each present row is in.
     std::vector<std::unordered_map<std::uint32_t, std::size_t>> open(exports.size());
     // Per playlist: whether a version with tracks has been seen (see Membership::first_fill).
     std::vector<char> filled(exports.size(), 0);
-    auto builders = follow_playlists(
+    auto builders = engine::follow_playlists(
         analysis, history,
         [&](std::size_t i, const tables::TableBuilder& builder,
             const tables::TableBuilder::Change& change) {

@@ -1,8 +1,8 @@
 // gh-analyze history ID: each version of one playlist, what it added and removed, as the
 // githistory view shows a playlist's file.
 
-#include "commands/analysis.hpp"
 #include "commands/command.hpp"
+#include "commands/options.hpp"
 #include "commands/output.hpp"
 #include "util/calendar.hpp"
 #include "util/terminal.hpp"
@@ -103,7 +103,8 @@ std::string render_header(const std::string& id, const std::string& name, std::s
                        shown == versions ? std::string() : fmt::format(", {} shown", shown));
 }
 
-std::string render_text(const std::vector<Block>& blocks, const Analysis& analysis, bool color) {
+std::string render_text(const std::vector<Block>& blocks, const engine::Analysis& analysis,
+                        bool color) {
     std::string out;
     for (const auto& block : blocks) {
         const auto commit =
@@ -164,7 +165,7 @@ nlohmann::ordered_json tracks_json(const std::vector<Track>& tracks) {
 }
 
 std::string render_json(const std::string& id, const std::string& name, std::size_t versions,
-                        const std::vector<Block>& blocks, const Analysis& analysis) {
+                        const std::vector<Block>& blocks, const engine::Analysis& analysis) {
     auto changes = nlohmann::ordered_json::array();
     for (const auto& block : blocks) {
         nlohmann::ordered_json change;
@@ -242,24 +243,24 @@ ExitCode run_history(const std::vector<std::string>& args) {
                            since, until);
     }
     history.playlists = {id};
-    const Analysis analysis = analyse(history);
+    const engine::Analysis analysis = engine::analyse(history);
     id = analysis.selected.front(); // (it may have been named by its path or name)
     std::vector<Block> blocks;
     std::string name;
     std::size_t versions = 0;
     ShownLines shown;
-    follow_playlists(analysis, history,
-                     [&](std::size_t, const tables::TableBuilder& builder,
-                         const tables::TableBuilder::Change& change) {
-                         // Every version is followed, so that respelled lines compare
-                         // with the version before, shown or not.
-                         Block block = block_of(builder, change, shown);
-                         name = builder.state().table.name;
-                         ++versions;
-                         if ((!from || change.day >= *from) && (!to || change.day <= *to)) {
-                             blocks.push_back(std::move(block));
-                         }
-                     });
+    engine::follow_playlists(analysis, history,
+                             [&](std::size_t, const tables::TableBuilder& builder,
+                                 const tables::TableBuilder::Change& change) {
+                                 // Every version is followed, so that respelled lines compare
+                                 // with the version before, shown or not.
+                                 Block block = block_of(builder, change, shown);
+                                 name = builder.state().table.name;
+                                 ++versions;
+                                 if ((!from || change.day >= *from) && (!to || change.day <= *to)) {
+                                     blocks.push_back(std::move(block));
+                                 }
+                             });
     if (!reverse) { // as git log: the newest first
         std::reverse(blocks.begin(), blocks.end());
     }

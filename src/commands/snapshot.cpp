@@ -1,8 +1,8 @@
 // gh-analyze snapshot ID --at DATE|REV: a playlist as it was at the end of a day or at a
 // revision.
 
-#include "commands/analysis.hpp"
 #include "commands/command.hpp"
+#include "commands/options.hpp"
 #include "commands/output.hpp"
 #include "git/repository.hpp"
 #include "plain/plain_file.hpp"
@@ -21,7 +21,7 @@ namespace {
 
 /// The commit whose file shows the playlist at `at`: the last snapshot on or before that
 /// day (in --tz), or the revision itself. `what` describes it for messages.
-git::Commit commit_at(const Analysis& analysis, const std::string& at, std::string& what) {
+git::Commit commit_at(const engine::Analysis& analysis, const std::string& at, std::string& what) {
     if (const auto day = parse_day(at)) {
         const auto& days = analysis.calendar.snapshot_days;
         std::optional<std::size_t> last;
@@ -117,7 +117,7 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
                            at);
     }
     history.playlists = {id};
-    const Analysis analysis = analyse(history);
+    const engine::Analysis analysis = engine::analyse(history);
     id = analysis.selected.front(); // (it may have been named by its path or name)
     std::string what;
     const git::Commit commit = commit_at(analysis, at, what);

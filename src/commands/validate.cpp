@@ -2,8 +2,8 @@
 
 #include "plain/validate.hpp"
 
-#include "commands/analysis.hpp"
 #include "commands/command.hpp"
+#include "commands/options.hpp"
 #include "git/repository.hpp"
 #include "util/terminal.hpp"
 

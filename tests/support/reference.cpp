@@ -1,6 +1,6 @@
 #include "support/reference.hpp"
 
-#include "commands/analysis.hpp"
+#include "commands/options.hpp"
 #include "git/repository.hpp"
 #include "plain/track_key.hpp"
 #include "support/repo.hpp"
@@ -281,19 +281,19 @@ std::vector<FlatRow> flatten(const std::vector<tables::PlaylistTable>& tables,
     return rows;
 }
 
-EngineTables engine_tables(commands::HistoryOptions options) {
+EngineTables engine_tables(engine::Options options) {
     options.quiet = true;
-    auto analysis = commands::analyse(options);
+    auto analysis = engine::analyse(options);
     bool complete = true;
     auto tables =
-        commands::tables_at_tip(commands::build_tables(analysis, options, complete), analysis);
+        engine::tables_at_tip(engine::build_tables(analysis, options, complete), analysis);
     EXPECT_TRUE(complete);
     return {std::move(tables), std::move(analysis.labels)};
 }
 
 std::vector<FlatRow> engine_rows(const std::filesystem::path& repo, const std::string& rev,
                                  const std::string& dir) {
-    commands::HistoryOptions options;
+    engine::Options options;
     options.repo = repo.string();
     options.rev = rev;
     options.dir = dir;

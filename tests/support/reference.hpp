@@ -5,7 +5,7 @@
 // snapshots (`git log --date-order -- DIR`), every file of every snapshot and of its
 // parents is read in full, and every field is recomputed from the sequence of track sets.
 
-#include "commands/analysis.hpp"
+#include "engine/analysis.hpp"
 #include "tables/cumulative.hpp"
 #include "writers/table_writer.hpp"
 
@@ -60,7 +60,7 @@ struct EngineTables {
     std::vector<tables::PlaylistTable> tables;
     writers::SnapshotLabels labels;
 };
-EngineTables engine_tables(commands::HistoryOptions options);
+EngineTables engine_tables(engine::Options options);
 
 /// The engine's tables of every playlist, flattened the same way (UTC dates).
 std::vector<FlatRow> engine_rows(const std::filesystem::path& repo, const std::string& rev,

@@ -1,5 +1,10 @@
 #pragma once
 
+// The pipeline every history command shares: open the repository, walk the history of the
+// plain files (or continue the cache's walk), and build and follow the playlists' tables
+// on threads. It knows nothing of command lines: commands fill an Options and render what
+// comes back.
+
 #include "cache/cache.hpp"
 #include "git/handles.hpp"
 #include "git/object_reader.hpp"
@@ -8,63 +13,29 @@
 #include "tables/cumulative.hpp"
 #include "writers/table_writer.hpp"
 
-#include <boost/program_options.hpp>
 #include <functional>
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-namespace gh::commands {
+namespace gh::engine {
 
-/// The options every history command takes (SPEC "Commands").
-struct HistoryOptions {
-    std::string repo;
+/// What to analyse and how (SPEC "Commands" names the options that fill it).
+struct Options {
+    std::string repo; ///< empty: the repository containing the current directory
     std::string rev = "HEAD";
     std::string dir = "playlists/plain";
-    std::vector<std::string> playlists;
+    std::vector<std::string> playlists; ///< ids, paths or names; empty: every playlist
     std::string tz = "UTC";
-    std::string key = "line";
-    bool quiet = false;
-    bool strict = false; ///< warnings are errors
-    bool pager = true;   ///< a terminal's output goes through a pager
-    unsigned jobs = 0;   ///< 0: one per processor
+    std::string key = "line"; ///< "line" or "title-artists"
+    bool quiet = false;       ///< no progress, notes or warnings on stderr
+    bool strict = false;      ///< warnings are errors
+    unsigned jobs = 0;        ///< threads; 0: one per processor
     bool verify_objects = false;
     bool use_cache = true;
 };
-
-/// Which of the shared options a command has: each command lists and accepts only the
-/// options it uses.
-struct SharedOptions {
-    bool playlist = true; ///< --playlist (commands about one playlist take its ID instead)
-    bool key = true;      ///< --key
-    bool cache = true;    ///< --no-cache (only commands that use the cache)
-    bool pager = true;    ///< --no-pager (only commands that write to stdout)
-};
-
-/// Adds --repo, --rev, --dir, --tz, --quiet, --jobs, --verify-objects and those of
-/// --playlist, --key, --no-cache and --no-pager that `shared` asks for to `options`.
-void add_history_options(boost::program_options::options_description& options,
-                         HistoryOptions& values, SharedOptions shared = {});
-
-/// Parses `args` against `options` (throwing a usage Error that names the command).
-/// Returns false when --help was given, after printing `usage` and the options.
-/// `positional` names the options that bare arguments fill; `visible` is what --help
-/// lists when some options are hidden (default: all of `options`).
-bool parse_command_line(
-    const std::vector<std::string>& args,
-    const boost::program_options::options_description& options, std::string_view command,
-    std::string_view usage,
-    const boost::program_options::positional_options_description* positional = nullptr,
-    const boost::program_options::options_description* visible = nullptr);
-
-/// parse_command_line for a command that takes one argument (a playlist, a shell), called
-/// `name` in messages: it fills `value`, and its absence is a usage error.
-bool parse_command_line_with_argument(const std::vector<std::string>& args,
-                                      const boost::program_options::options_description& options,
-                                      std::string_view command, std::string_view usage,
-                                      std::string_view name, std::string& value);
 
 /// A repository's playlist history, walked and dated, ready for tables.
 struct Analysis {
@@ -107,7 +78,7 @@ struct Analysis {
 /// Opens the repository, walks the history of --dir from --rev (continuing from the
 /// cache when it can) and reports on stderr what was skipped (non-file entries, a shallow
 /// clone's missing history).
-Analysis analyse(const HistoryOptions& options);
+Analysis analyse(const Options& options);
 
 /// A selected playlist's table: built by this run, or still as the cache saved it (then
 /// parsed only if it is needed, see `table`).
@@ -134,8 +105,8 @@ using BuiltFn = std::function<void(BuiltPlaylist&)>;
 /// date (those without new versions stay as saved) and the cache is updated. A playlist
 /// whose data cannot be read is reported and left out; `complete` becomes false then (and
 /// the cache is left as it was).
-std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const HistoryOptions& options,
-                                        bool& complete, const BuiltFn& built = {});
+std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& options, bool& complete,
+                                        const BuiltFn& built = {});
 
 /// Called after every version of a followed playlist: which of the selected playlists
 /// (an index into Analysis::selected), its builder, and what the version changed.
@@ -146,11 +117,11 @@ using FollowFn = std::function<void(std::size_t, const tables::TableBuilder&,
 /// after each version: the engine of `cumulative`, watched version by version, for the
 /// commands that need more than the final table. Calls for one playlist come in order
 /// and from one thread; different playlists may run on different threads.
-std::vector<tables::TableBuilder>
-follow_playlists(const Analysis& analysis, const HistoryOptions& options, const FollowFn& follow);
+std::vector<tables::TableBuilder> follow_playlists(const Analysis& analysis, const Options& options,
+                                                   const FollowFn& follow);
 
 /// The tables of all of `built` as of the analysed revision.
 std::vector<tables::PlaylistTable> tables_at_tip(std::vector<BuiltPlaylist>&& built,
                                                  const Analysis& analysis);
 
-} // namespace gh::commands
+} // namespace gh::engine
