@@ -5,6 +5,8 @@
 // twice (as written, then by key); node-based maps cost an allocation per entry and a
 // cache miss per probe.
 
+#include "util/hash.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -14,31 +16,6 @@
 #include <vector>
 
 namespace gh {
-
-/// A fast 64-bit hash of a text (not for hostile inputs' sake: collisions only cost
-/// probes, and every match is confirmed by comparing the texts).
-inline std::uint64_t hash_text(std::string_view text) {
-    constexpr std::uint64_t k_multiplier = 0x9e3779b97f4a7c15ULL;
-    std::uint64_t hash = text.size() * k_multiplier;
-    const char* p = text.data();
-    std::size_t left = text.size();
-    const auto mix = [&](std::uint64_t word) {
-        hash = (hash ^ word) * k_multiplier;
-        hash ^= hash >> 32;
-    };
-    for (; left >= 8; p += 8, left -= 8) {
-        std::uint64_t word;
-        std::memcpy(&word, p, 8);
-        mix(word);
-    }
-    if (left > 0) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, p, left);
-        mix(word);
-    }
-    hash *= k_multiplier;
-    return hash ^ (hash >> 29);
-}
 
 /// Open addressing with linear probing; `text_of(value)` gives a value's text.
 class TextIndex {
