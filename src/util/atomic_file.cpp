@@ -41,12 +41,12 @@ bool holds(int fd, std::string_view content) {
     return existing == content;
 }
 
-int open_existing(const std::filesystem::path& path) {
+FileDescriptor open_existing(const std::filesystem::path& path) {
     int fd;
     do {
         fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     } while (fd < 0 && errno == EINTR);
-    return fd;
+    return FileDescriptor(fd);
 }
 
 /// The mode a new file gets (0666 less the umask). umask can only be read by setting
@@ -125,30 +125,28 @@ TemporaryFile::TemporaryFile(std::filesystem::path path) : m_path(std::move(path
     name += std::to_string(getpid());
     name += "-XXXXXX";
     m_temporary = (m_path.parent_path() / name).string();
-    m_fd = mkostemp(m_temporary.data(), O_CLOEXEC);
-    if (m_fd < 0) {
+    m_fd.reset(mkostemp(m_temporary.data(), O_CLOEXEC));
+    if (!m_fd) {
         fail("cannot create a temporary file next to {}: {}", m_path.string(),
              std::strerror(errno));
     }
     // Without the lock (a file system that has none), it is still known by its process id.
-    flock(m_fd, LOCK_EX | LOCK_NB);
-    if (fchmod(m_fd, creation_mode()) != 0) {
+    flock(m_fd.get(), LOCK_EX | LOCK_NB);
+    if (fchmod(m_fd.get(), creation_mode()) != 0) {
         give_up("cannot set the permissions of a temporary file for");
     }
 }
 
 TemporaryFile::~TemporaryFile() {
-    if (m_fd >= 0) {
+    if (m_fd) {
         unlink(m_temporary.c_str()); // while it is locked: no one else removes it
-        close(m_fd);
     }
 }
 
 void TemporaryFile::give_up(std::string_view doing) {
     const int saved = errno;
     unlink(m_temporary.c_str());
-    close(m_fd);
-    m_fd = -1;
+    m_fd.reset();
     fail("{} {}: {}", doing, m_path.string(), std::strerror(saved));
 }
 
@@ -156,8 +154,7 @@ void TemporaryFile::commit() {
     // Closed first, so that an error the file system reports only at close (NFS, say)
     // leaves the target as it was. Unlocked until it is renamed, it is still not taken for
     // stale: its process is alive.
-    const int fd = std::exchange(m_fd, -1);
-    if (close(fd) != 0) {
+    if (!m_fd.close()) {
         const int saved = errno;
         unlink(m_temporary.c_str());
         fail("cannot write {}: {}", m_path.string(), std::strerror(saved));
@@ -190,18 +187,18 @@ bool is_alive(pid_t pid) {
 
 /// Removes `path` if no one holds its lock: its writer is gone.
 void remove_if_unlocked(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) {
+    const FileDescriptor fd(
+        ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
+    if (!fd) {
         return;
     }
     struct stat opened {};
     struct stat named {};
-    if (fstat(fd, &opened) == 0 && S_ISREG(opened.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-        lstat(path.c_str(), &named) == 0 && named.st_ino == opened.st_ino &&
-        named.st_dev == opened.st_dev) {
+    if (fstat(fd.get(), &opened) == 0 && S_ISREG(opened.st_mode) &&
+        flock(fd.get(), LOCK_EX | LOCK_NB) == 0 && lstat(path.c_str(), &named) == 0 &&
+        named.st_ino == opened.st_ino && named.st_dev == opened.st_dev) {
         unlink(path.c_str());
     }
-    close(fd);
 }
 
 } // namespace
@@ -229,12 +226,6 @@ void remove_stale_temporaries(const std::filesystem::path& dir,
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, FileReleaser* releaser)
     : m_file(std::move(path)), m_releaser(releaser) {}
 
-AtomicFileWriter::~AtomicFileWriter() {
-    if (m_old >= 0) {
-        close(m_old);
-    }
-}
-
 void AtomicFileWriter::write(std::string_view bytes) {
     while (!bytes.empty()) {
         const ssize_t n = ::write(m_file.fd(), bytes.data(), bytes.size());
@@ -249,31 +240,24 @@ void AtomicFileWriter::write(std::string_view bytes) {
 }
 
 void AtomicFileWriter::commit() {
-    if (m_releaser && m_old < 0) {
+    if (m_releaser && !m_old) {
         m_old = open_existing(m_file.path());
     }
     m_file.commit();
-    if (m_old >= 0 && m_releaser) {
-        m_releaser->release(std::exchange(m_old, -1));
+    if (m_old && m_releaser) {
+        m_releaser->release(m_old.release());
     }
 }
 
 bool write_file_atomically(const std::filesystem::path& path, std::string_view content,
                            FileReleaser* releaser) {
-    struct Existing { // closed on every way out, unless handed to the writer
-        int fd;
-        ~Existing() {
-            if (fd >= 0) {
-                close(fd);
-            }
-        }
-    } existing{open_existing(path)};
-    if (existing.fd >= 0 && holds(existing.fd, content)) {
+    FileDescriptor existing = open_existing(path);
+    if (existing && holds(existing.get(), content)) {
         return false;
     }
     AtomicFileWriter writer(path, releaser);
-    if (existing.fd >= 0 && releaser) {
-        writer.replacing(std::exchange(existing.fd, -1));
+    if (existing && releaser) {
+        writer.replacing(std::move(existing));
     }
     writer.write(content);
     writer.commit();

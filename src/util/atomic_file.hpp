@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/file_descriptor.hpp"
+
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
@@ -53,7 +55,7 @@ class TemporaryFile {
     TemporaryFile& operator=(const TemporaryFile&) = delete;
     ~TemporaryFile();
 
-    int fd() const { return m_fd; }
+    int fd() const { return m_fd.get(); }
     const std::string& temporary_path() const { return m_temporary; }
     const std::filesystem::path& path() const { return m_path; }
 
@@ -65,7 +67,7 @@ class TemporaryFile {
   private:
     std::filesystem::path m_path;
     std::string m_temporary;
-    int m_fd = -1;
+    FileDescriptor m_fd;
 };
 
 /// Removes from `dir` the temporary files of TemporaryFile (and of earlier versions of
@@ -84,18 +86,17 @@ class AtomicFileWriter {
     explicit AtomicFileWriter(std::filesystem::path path, FileReleaser* releaser = nullptr);
     AtomicFileWriter(const AtomicFileWriter&) = delete;
     AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
-    ~AtomicFileWriter();
 
     void write(std::string_view bytes);
     void commit();
     /// `fd` is the file being replaced, already open: the writer closes it, or lets its
     /// releaser do so once it is replaced.
-    void replacing(int fd) { m_old = fd; }
+    void replacing(FileDescriptor fd) { m_old = std::move(fd); }
 
   private:
     TemporaryFile m_file;
     FileReleaser* m_releaser = nullptr;
-    int m_old = -1; ///< the file being replaced, when it is let go of by m_releaser
+    FileDescriptor m_old; ///< the file being replaced, when it is let go of by m_releaser
 };
 
 /// Replaces `path` with `content` atomically (see AtomicFileWriter). A file that already
