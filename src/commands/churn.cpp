@@ -182,8 +182,7 @@ tables::Period parse_period(const std::string& by) {
     if (by == "month") {
         return tables::Period::month;
     }
-    throw Error::usage(
-        "unknown --by '{}': expected day, week or month\nTry 'gh-analyze churn --help'.", by);
+    throw std::logic_error("--by " + by + " passed the option parser"); // (OneOf checks it)
 }
 
 } // namespace
@@ -195,20 +194,18 @@ ExitCode run_churn(const std::vector<std::string>& args) {
     po::options_description description;
     add_history_options(description, history, {.cache = false});
     auto option = description.add_options();
-    option("by", po::value(&by)->value_name("PERIOD"),
+    option("by", one_of(&by, {"day", "week", "month"})->value_name("PERIOD"),
            "a time series by day, week (ISO) or month instead of one row per playlist");
-    option("format", po::value(&format)->value_name("FORMAT")->default_value(format),
+    option("format",
+           one_of(&format, {"auto", "table", "csv", "json"})
+               ->value_name("FORMAT")
+               ->default_value(format),
            "table, csv or json; auto: a table on a terminal, csv otherwise");
     if (!parse_command_line(args, description, "churn", "[options]")) {
         return ExitCode::ok;
     }
     if (format == "auto") {
         format = stdout_is_terminal() ? "table" : "csv";
-    }
-    if (format != "table" && format != "csv" && format != "json") {
-        throw Error::usage("unknown --format '{}': expected table, csv or json\n"
-                           "Try 'gh-analyze churn --help'.",
-                           format);
     }
     // (not an optional: GCC 12 warns, wrongly, that an optional enum may be uninitialised)
     const bool series = !by.empty();

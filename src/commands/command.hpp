@@ -21,9 +21,10 @@ struct Command {
 /// One option of a command, as its --help lists it.
 struct OptionSpec {
     std::string long_name;
-    char short_name = 0; ///< 0: none
-    std::string value;   ///< the value's name (DIR, FILE, ...); empty for a switch
-    std::string help;    ///< the description --help prints
+    char short_name = 0;              ///< 0: none
+    std::string value;                ///< the value's name (DIR, FILE, ...); empty for a switch
+    std::string help;                 ///< the description --help prints
+    std::vector<std::string> choices; ///< the words it takes, when they are fixed (OneOf)
 };
 
 /// A command's usage line and options: the one source of --help, the shell completions

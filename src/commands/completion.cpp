@@ -18,32 +18,6 @@ std::string value_name(const OptionSpec& option) {
     return option.value.substr(0, option.value.find(' '));
 }
 
-/// The values an option takes, when they are few and fixed (for completion).
-std::string_view choices(std::string_view command, std::string_view option) {
-    if (option == "color") {
-        return "auto always never";
-    }
-    if (option == "key") {
-        return "line title-artists";
-    }
-    if (option == "by") {
-        return "day week month";
-    }
-    if (option == "format") {
-        if (command == "cumulative") {
-            return "md csv tsv json";
-        }
-        if (command == "churn") {
-            return "auto table csv json";
-        }
-        if (command == "snapshot") {
-            return "text csv json";
-        }
-        return "text json";
-    }
-    return {};
-}
-
 /// Every command with its spec, in the order of the command table.
 std::vector<std::pair<const Command*, CommandSpec>> all_specs() {
     std::vector<std::pair<const Command*, CommandSpec>> specs;
@@ -69,7 +43,7 @@ std::string bash_script() {
                 continue;
             }
             const std::string name = value_name(option);
-            const std::string_view fixed = choices(command->name, option.long_name);
+            const std::string fixed = fmt::format("{}", fmt::join(option.choices, " "));
             const std::string action =
                 !fixed.empty()   ? fmt::format("COMPREPLY=($(compgen -W '{}' -- \"$cur\"))", fixed)
                 : name == "DIR"  ? std::string("COMPREPLY=($(compgen -d -- \"$cur\"))")
@@ -133,7 +107,7 @@ std::string zsh_script() {
             std::string value;
             if (!option.value.empty()) {
                 const std::string name = value_name(option);
-                const std::string_view fixed = choices(command->name, option.long_name);
+                const std::string fixed = fmt::format("{}", fmt::join(option.choices, " "));
                 value = fmt::format(":{}:{}", zsh_quote(name),
                                     !fixed.empty()   ? fmt::format("({})", fixed)
                                     : name == "DIR"  ? std::string("_directories")

@@ -193,25 +193,22 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
     add_history_options(description, options.history);
     auto option = description.add_options();
     option("format",
-           po::value(&options.format)->value_name("FORMAT")->default_value(options.format),
+           one_of(&options.format, {"md", "csv", "tsv", "json"})
+               ->value_name("FORMAT")
+               ->default_value(options.format),
            "md (the archive's cumulative layout), csv (RFC 4180), tsv or json");
     option("out", po::value(&options.out)->value_name("DIR"),
            "write one file per playlist, DIR/<id>.<format>; without it, write to stdout");
     if (!parse_command_line(args, description, "cumulative", "[options]")) {
         return ExitCode::ok;
     }
-    const auto format = writers::parse_format(options.format);
-    if (!format) {
-        throw Error::usage("unknown --format '{}': expected md, csv, tsv or json\n"
-                           "Try 'gh-analyze cumulative --help'.",
-                           options.format);
-    }
+    const auto format = writers::parse_format(options.format).value();
 
     PhaseTimer timer;
     engine::Analysis analysis = engine::analyse(options.history);
     timer.lap("walk");
     // (engine::build_tables reports its own "save cache" lap)
-    if (options.out.empty() && *format == writers::Format::markdown &&
+    if (options.out.empty() && format == writers::Format::markdown &&
         analysis.selected.size() != 1) {
         throw Error::usage("markdown for {} playlists needs --out DIR (or choose one with "
                            "--playlist ID, or use --format csv|tsv|json)\n"
@@ -220,7 +217,7 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
     }
     bool complete = true;
     if (!options.out.empty()) {
-        DirectoryWriter writer(analysis, *format, options.out);
+        DirectoryWriter writer(analysis, format, options.out);
         const auto built =
             engine::build_tables(analysis, options.history, complete,
                                  [&](engine::BuiltPlaylist& playlist) { writer.write(playlist); });
@@ -242,7 +239,7 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
             pointers.push_back(&table);
         }
         start_pager(options.history.pager);
-        write_stdout(writers::render(pointers, analysis.labels, *format,
+        write_stdout(writers::render(pointers, analysis.labels, format,
                                      markdown_links(analysis.history.dir)));
     }
     timer.lap("output");

@@ -220,19 +220,15 @@ ExitCode run_history(const std::vector<std::string>& args) {
     auto option = description.add_options();
     option("since", po::value(&since)->value_name("DATE"), "only versions on or after this date");
     option("until", po::value(&until)->value_name("DATE"), "only versions on or before this date");
-    option("format", po::value(&format)->value_name("FORMAT")->default_value(format),
+    option("format", one_of(&format, {"text", "json"})->value_name("FORMAT")->default_value(format),
            "text or json");
     option("reverse", po::bool_switch(&reverse), "oldest version first (default: newest first)");
-    option("color", po::value(&color)->value_name("WHEN")->default_value(color),
+    option("color",
+           one_of(&color, {"auto", "always", "never"})->value_name("WHEN")->default_value(color),
            "colour the text: auto (when stdout is a terminal), always or never");
     if (!parse_command_line_with_argument(args, description, "history", "ID|PATH|NAME [options]",
                                           "the playlist", id)) {
         return ExitCode::ok;
-    }
-    if (format != "text" && format != "json") {
-        throw Error::usage(
-            "unknown --format '{}': expected text or json\nTry 'gh-analyze history --help'.",
-            format);
     }
     const bool colors = use_color(color);
     const auto from = date_option(since, "--since");

@@ -4,6 +4,7 @@
 #include "util/closest_names.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <system_error>
@@ -31,6 +32,30 @@ unsigned parse_jobs(const std::string& text) {
 
 } // namespace
 
+OneOf::OneOf(std::string* value, std::vector<std::string> words)
+    : po::typed_value<std::string>(value), m_words(std::move(words)) {}
+
+void OneOf::xparse(boost::any& value, const std::vector<std::string>& tokens) const {
+    const std::string token = tokens.empty() ? std::string() : tokens.front();
+    if (std::find(m_words.begin(), m_words.end(), token) != m_words.end()) {
+        value = token;
+        return;
+    }
+    std::string expected = m_words.front();
+    for (std::size_t i = 1; i < m_words.size(); ++i) {
+        expected += i + 1 == m_words.size() ? " or " : ", ";
+        expected += m_words[i];
+    }
+    // Boost fills in the option's name as it was meant (--format for --form).
+    po::error_with_option_name error("unknown %canonical_option% '%value%': expected " + expected);
+    error.set_substitute("value", token);
+    throw error;
+}
+
+OneOf* one_of(std::string* value, std::vector<std::string> words) {
+    return new OneOf(value, std::move(words));
+}
+
 void add_history_options(po::options_description& options, HistoryOptions& values,
                          SharedOptions shared) {
     values.use_cache = shared.cache;
@@ -48,7 +73,10 @@ void add_history_options(po::options_description& options, HistoryOptions& value
     option("tz", po::value(&values.tz)->value_name("ZONE")->default_value(values.tz),
            "time zone of the dates, an IANA name such as Europe/Berlin");
     if (shared.key) {
-        option("key", po::value(&values.key)->value_name("MODE")->default_value(values.key),
+        option("key",
+               one_of(&values.key, {"line", "title-artists"})
+                   ->value_name("MODE")
+                   ->default_value(values.key),
                "track key: 'line' (the whole line lowercased, the archive's key) or "
                "'title-artists' (album variants collapse into one row)");
     }
@@ -94,12 +122,13 @@ bool parse_command_line(const std::vector<std::string>& args,
             for (const auto& option : list->options()) {
                 const std::string shortcut =
                     option->canonical_display_name(po::command_line_style::allow_dash_for_short);
-                spec->options.push_back(
-                    OptionSpec{option->long_name(),
-                               shortcut.size() == 2 && shortcut[0] == '-' ? shortcut[1] : '\0',
-                               option->semantic()->max_tokens() > 0 ? option->semantic()->name()
-                                                                    : std::string(),
-                               option->description()});
+                const auto* choice = dynamic_cast<const OneOf*>(option->semantic().get());
+                spec->options.push_back(OptionSpec{
+                    option->long_name(),
+                    shortcut.size() == 2 && shortcut[0] == '-' ? shortcut[1] : '\0',
+                    option->semantic()->max_tokens() > 0 ? option->semantic()->name()
+                                                         : std::string(),
+                    option->description(), choice ? choice->words() : std::vector<std::string>()});
             }
         }
         return false;

@@ -2,6 +2,7 @@
 
 #include "engine/analysis.hpp"
 
+#include <boost/any.hpp>
 #include <boost/program_options.hpp>
 #include <string>
 #include <string_view>
@@ -14,6 +15,22 @@ namespace gh::commands {
 struct HistoryOptions : engine::Options {
     bool pager = true; ///< a terminal's output goes through a pager
 };
+
+/// The value of an option that takes one of a few fixed words. Boost checks it while it
+/// parses ("unknown --format 'x': expected md, csv, tsv or json"), and the shell
+/// completions offer the words (OptionSpec::choices).
+class OneOf : public boost::program_options::typed_value<std::string> {
+  public:
+    OneOf(std::string* value, std::vector<std::string> words);
+    const std::vector<std::string>& words() const { return m_words; }
+    void xparse(boost::any& value, const std::vector<std::string>& tokens) const override;
+
+  private:
+    std::vector<std::string> m_words;
+};
+
+/// A new OneOf storing into `value`, for an options_description (which owns it).
+OneOf* one_of(std::string* value, std::vector<std::string> words);
 
 /// Which of the shared options a command has: each command lists and accepts only the
 /// options it uses.

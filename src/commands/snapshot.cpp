@@ -95,17 +95,13 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
     auto option = description.add_options();
     option("at", po::value(&at)->value_name("DATE|REV")->required(),
            "a date (YYYY-MM-DD: the playlist at the end of that day) or a revision");
-    option("format", po::value(&format)->value_name("FORMAT")->default_value(format),
+    option("format",
+           one_of(&format, {"text", "csv", "json"})->value_name("FORMAT")->default_value(format),
            "text (the file's lines), csv or json");
     if (!parse_command_line_with_argument(args, description, "snapshot",
                                           "ID|PATH|NAME --at DATE|REV [options]", "the playlist",
                                           id)) {
         return ExitCode::ok;
-    }
-    if (format != "text" && format != "csv" && format != "json") {
-        throw Error::usage("unknown --format '{}': expected text, csv or json\n"
-                           "Try 'gh-analyze snapshot --help'.",
-                           format);
     }
     // A date that does not exist (2019-02-30) is a mistake, not a revision to look up.
     const bool date_shaped = at.size() == 10 && at[4] == '-' && at[7] == '-' &&

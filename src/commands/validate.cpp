@@ -260,7 +260,9 @@ ExitCode run_validate(const std::vector<std::string>& args) {
     option("dir", po::value(&options.dir)->value_name("PATH")->default_value(options.dir),
            "directory of plain playlist files");
     option("format",
-           po::value(&options.format)->value_name("FORMAT")->default_value(options.format),
+           one_of(&options.format, {"text", "json"})
+               ->value_name("FORMAT")
+               ->default_value(options.format),
            "text ('path:line: error[rule]: message') or json");
     option("strict", po::bool_switch(&options.strict), "treat warnings as errors");
     po::options_description hidden;
@@ -272,11 +274,6 @@ ExitCode run_validate(const std::vector<std::string>& args) {
     if (!parse_command_line(args, all, "validate", "[options] [FILE...]\n\n" + rules_help(),
                             &positional, &description)) {
         return ExitCode::ok;
-    }
-    if (options.format != "text" && options.format != "json") {
-        throw Error::usage("unknown --format '{}': expected text or json\n"
-                           "Try 'gh-analyze validate --help'.",
-                           options.format);
     }
     if (!options.staged && !options.all && options.files.empty()) {
         throw Error::usage("nothing to check: name FILEs, or use --all or --staged\n"
