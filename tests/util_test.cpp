@@ -2,6 +2,7 @@
 #include "util/atomic_file.hpp"
 #include "util/calendar.hpp"
 #include "util/file_names.hpp"
+#include "util/parse_number.hpp"
 #include "util/terminal.hpp"
 #include "util/text_index.hpp"
 
@@ -281,6 +282,20 @@ TEST(TextIndex, HashesDependOnEveryByte) {
     hashes.insert(hash_text(base.substr(0, 36)));
     hashes.insert(hash_text(""));
     EXPECT_EQ(hashes.size(), base.size() + 3);
+}
+
+TEST(ParseNumber, TakesAllOfTheTextOrNothing) {
+    std::uint32_t value = 7;
+    EXPECT_TRUE(parse_number("0", value));
+    EXPECT_EQ(value, 0u);
+    EXPECT_TRUE(parse_number("4294967295", value));
+    EXPECT_EQ(value, 4294967295u);
+    for (const std::string_view bad : {"", "4294967296", "-1", "+1", " 1", "1 ", "12x", "0x1"}) {
+        EXPECT_FALSE(parse_number(bad, value)) << "'" << bad << "'";
+    }
+    std::int64_t signed_value = 0;
+    EXPECT_TRUE(parse_number("-5", signed_value));
+    EXPECT_EQ(signed_value, -5);
 }
 
 } // namespace

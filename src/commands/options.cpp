@@ -3,11 +3,10 @@
 #include "commands/command.hpp"
 #include "util/closest_names.hpp"
 #include "util/error.hpp"
+#include "util/parse_number.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <iostream>
-#include <system_error>
 #include <utility>
 
 namespace po = boost::program_options;
@@ -21,9 +20,7 @@ namespace {
 unsigned parse_jobs(const std::string& text) {
     constexpr unsigned k_max_jobs = 1024;
     unsigned jobs = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), jobs);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size() || jobs < 1 ||
-        jobs > k_max_jobs) {
+    if (!parse_number(text, jobs) || jobs < 1 || jobs > k_max_jobs) {
         throw po::error(fmt::format("--jobs '{}': expected a number of threads from 1 to {}", text,
                                     k_max_jobs));
     }

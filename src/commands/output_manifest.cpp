@@ -4,8 +4,9 @@
 
 #include "commands/output_manifest.hpp"
 
+#include "util/parse_number.hpp"
+
 #include <array>
-#include <charconv>
 #include <fmt/format.h>
 #include <fstream>
 #include <sys/stat.h>
@@ -17,12 +18,6 @@ namespace {
 /// The manifest's first line: one line per table follows, "<last commit> <versions>
 /// <tip day> <size> <mtime> <id>", the id taking the rest of the line.
 constexpr std::string_view k_manifest_header = "gh-analyze output manifest 2";
-
-template <typename Number>
-bool parse_number(std::string_view text, Number& value) {
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return !text.empty() && error == std::errc() && end == text.data() + text.size();
-}
 
 std::int64_t modification_time(const std::filesystem::path& path, std::uintmax_t& size) {
     struct stat status {};

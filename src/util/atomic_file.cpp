@@ -1,9 +1,9 @@
 #include "util/atomic_file.hpp"
 
 #include "util/error.hpp"
+#include "util/parse_number.hpp"
 
 #include <cerrno>
-#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -173,9 +173,8 @@ namespace {
 std::optional<pid_t> writer_of(std::string_view suffix) {
     const auto digits = suffix.substr(0, suffix.find('-'));
     pid_t pid = 0;
-    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
-    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
-        pid <= 0 || (digits.size() != suffix.size() && suffix.size() != digits.size() + 7)) {
+    if (!parse_number(digits, pid) || pid <= 0 ||
+        (digits.size() != suffix.size() && suffix.size() != digits.size() + 7)) {
         return std::nullopt;
     }
     return pid;

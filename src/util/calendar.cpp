@@ -1,8 +1,8 @@
 #include "util/calendar.hpp"
 
 #include "util/error.hpp"
+#include "util/parse_number.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
@@ -69,9 +69,7 @@ std::optional<std::int32_t> parse_day(std::string_view text) {
     unsigned month = 0;
     unsigned day = 0;
     const auto number = [&](std::size_t at, std::size_t length, auto& value) {
-        const char* end = text.data() + at + length;
-        auto [ptr, error] = std::from_chars(text.data() + at, end, value);
-        return error == std::errc() && ptr == end;
+        return parse_number(text.substr(at, length), value);
     };
     if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day)) {
         return std::nullopt;
