@@ -119,6 +119,12 @@ TEST(TableWriter, CsvFieldQuotesOnlyWhenNeeded) {
     EXPECT_EQ(tsv_field("12345678\t"), "12345678\\t");
 }
 
+TEST(TableWriter, CsvRecordQuotesEachFieldThatNeedsIt) {
+    EXPECT_EQ(csv_record({"a", "b, c", "say \"hi\"", "one\ntwo", ""}),
+              "a,\"b, c\",\"say \"\"hi\"\"\",\"one\ntwo\",\r\n");
+    EXPECT_EQ(csv_record({}), "\r\n");
+}
+
 TEST(TableWriter, FormatNames) {
     EXPECT_EQ(parse_format("md"), Format::markdown);
     EXPECT_EQ(parse_format("json"), Format::json);

@@ -238,6 +238,11 @@ TEST(Terminal, ControlCharactersAreEscaped) {
     EXPECT_EQ(escape_control("Beyoncé \x7f"), "Beyoncé \\x7f");
 }
 
+TEST(Terminal, ColouredOnlyWhenEnabled) {
+    EXPECT_EQ(colored("+ a", "32", true), "\033[32m+ a\033[0m");
+    EXPECT_EQ(colored("+ a", "32", false), "+ a");
+}
+
 } // namespace
 } // namespace gh
 

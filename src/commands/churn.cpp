@@ -6,11 +6,9 @@
 #include "commands/command.hpp"
 #include "commands/options.hpp"
 #include "commands/output.hpp"
-#include "util/calendar.hpp"
 #include "util/terminal.hpp"
-#include "writers/table_writer.hpp"
+#include "writers/churn_writer.hpp"
 
-#include <nlohmann/json.hpp>
 #include <set>
 
 namespace po = boost::program_options;
@@ -53,125 +51,6 @@ std::vector<tables::ChurnInput> collect(const engine::Analysis& analysis,
     return inputs;
 }
 
-std::string number(const std::optional<double>& value, int decimals = 4) {
-    return value ? fmt::format("{:.{}f}", *value, decimals) : std::string();
-}
-
-/// The columns that hold text; all others hold numbers.
-const std::set<std::string> k_text_columns{"playlist", "name", "first", "last", "period"};
-
-const std::vector<std::string> k_summary_columns{"playlist",
-                                                 "name",
-                                                 "snapshots",
-                                                 "first",
-                                                 "last",
-                                                 "size",
-                                                 "tracks_ever",
-                                                 "additions",
-                                                 "removals",
-                                                 "mean_size",
-                                                 "turnover",
-                                                 "jaccard_consecutive",
-                                                 "jaccard_first_last",
-                                                 "median_tenure_removed",
-                                                 "median_survival"};
-
-std::vector<std::string> summary_fields(const tables::ChurnSummary& s) {
-    return {s.playlist,
-            s.name,
-            std::to_string(s.snapshots),
-            format_day(s.first_day),
-            format_day(s.last_day),
-            std::to_string(s.size),
-            std::to_string(s.tracks_ever),
-            std::to_string(s.additions),
-            std::to_string(s.removals),
-            number(s.mean_size, 2),
-            number(s.turnover),
-            number(s.jaccard_consecutive),
-            number(s.jaccard_first_last),
-            number(s.median_tenure_removed, 1),
-            number(s.median_survival, 1)};
-}
-
-const std::vector<std::string> k_series_columns{"period",    "playlist", "name",    "size",
-                                                "additions", "removals", "turnover"};
-
-std::vector<std::string> series_fields(const tables::PeriodStats& p, tables::Period period) {
-    return {tables::period_label(p.start, period),
-            p.playlist,
-            p.name,
-            std::to_string(p.size),
-            std::to_string(p.additions),
-            std::to_string(p.removals),
-            number(p.turnover)};
-}
-
-std::string render_rows(const std::vector<std::string>& columns,
-                        const std::vector<std::vector<std::string>>& rows,
-                        const std::string& format) {
-    if (format == "csv") {
-        std::string out;
-        const auto append = [&out](const std::vector<std::string>& row) {
-            for (std::size_t i = 0; i < row.size(); ++i) {
-                if (i > 0) {
-                    out += ',';
-                }
-                out += writers::csv_field(row[i]);
-            }
-            out += "\r\n";
-        };
-        append(columns);
-        for (const auto& row : rows) {
-            append(row);
-        }
-        return out;
-    }
-    if (format == "json") {
-        auto array = nlohmann::ordered_json::array();
-        for (const auto& row : rows) {
-            nlohmann::ordered_json object;
-            for (std::size_t i = 0; i < columns.size(); ++i) {
-                // Numbers stay numbers; an empty field (undefined statistic) is null.
-                if (row[i].empty() && columns[i] != "name") {
-                    object[columns[i]] = nullptr;
-                } else if (k_text_columns.contains(columns[i])) {
-                    object[columns[i]] = row[i];
-                } else {
-                    object[columns[i]] = nlohmann::ordered_json::parse(row[i]);
-                }
-            }
-            array.push_back(std::move(object));
-        }
-        return array.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-    }
-    // An aligned table for people.
-    std::vector<std::size_t> widths(columns.size());
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-        widths[i] = columns[i].size();
-        for (const auto& row : rows) {
-            widths[i] = std::max(widths[i], row[i].size());
-        }
-    }
-    std::string out;
-    const auto line = [&](const std::vector<std::string>& fields) {
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            const std::string shown = escape_control(fields[i]);
-            const std::string pad(widths[i] > shown.size() ? widths[i] - shown.size() : 0, ' ');
-            // Names to the left, numbers to the right.
-            const bool name =
-                columns[i] == "playlist" || columns[i] == "name" || columns[i] == "period";
-            out += name ? shown + pad : pad + shown;
-            out += i + 1 < fields.size() ? "  " : "\n";
-        }
-    };
-    line(columns);
-    for (const auto& row : rows) {
-        line(row);
-    }
-    return out;
-}
-
 tables::Period parse_period(const std::string& by) {
     if (by == "day") {
         return tables::Period::day;
@@ -210,28 +89,30 @@ ExitCode run_churn(const std::vector<std::string>& args) {
     // (not an optional: GCC 12 warns, wrongly, that an optional enum may be uninitialised)
     const bool series = !by.empty();
     const tables::Period period = series ? parse_period(by) : tables::Period::day;
+    const auto writer_format = format == "csv"    ? writers::ChurnFormat::csv
+                               : format == "json" ? writers::ChurnFormat::json
+                                                  : writers::ChurnFormat::table;
     const engine::Analysis analysis = engine::analyse(history);
     const auto inputs = collect(analysis, history);
-    std::vector<std::vector<std::string>> rows;
     if (series) {
+        std::vector<tables::PeriodStats> stats;
         for (const auto& input : inputs) {
-            for (const auto& stats :
-                 tables::time_series(input, period, analysis.calendar.tip_day)) {
-                rows.push_back(series_fields(stats, period));
-            }
+            const auto periods = tables::time_series(input, period, analysis.calendar.tip_day);
+            stats.insert(stats.end(), periods.begin(), periods.end());
         }
         start_pager(history.pager);
-        write_stdout(render_rows(k_series_columns, rows, format));
+        write_stdout(writers::render_churn_series(stats, period, writer_format));
         return ExitCode::ok;
     }
+    std::vector<tables::ChurnSummary> summaries;
     for (const auto& input : inputs) {
-        rows.push_back(summary_fields(tables::summarise(input)));
+        summaries.push_back(tables::summarise(input));
     }
     if (inputs.size() > 1) {
-        rows.push_back(summary_fields(tables::summarise_all(inputs)));
+        summaries.push_back(tables::summarise_all(inputs));
     }
     start_pager(history.pager);
-    write_stdout(render_rows(k_summary_columns, rows, format));
+    write_stdout(writers::render_churn_summaries(summaries, writer_format));
     return ExitCode::ok;
 }
 

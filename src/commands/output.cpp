@@ -108,8 +108,4 @@ void start_pager(bool allowed) {
     std::atexit(wait_for_pager);
 }
 
-std::string colored(std::string_view text, std::string_view code, bool enabled) {
-    return enabled ? fmt::format("\033[{}m{}\033[0m", code, text) : std::string(text);
-}
-
 } // namespace gh::commands

@@ -19,9 +19,6 @@ void start_pager(bool allowed = true);
 /// `gh-analyze --no-pager COMMAND`: no command starts a pager.
 void disable_pager();
 
-/// Wraps `text` in an ANSI colour (e.g. "32" green) when `enabled`.
-std::string colored(std::string_view text, std::string_view code, bool enabled);
-
 /// True when stdout is a terminal.
 bool stdout_is_terminal();
 

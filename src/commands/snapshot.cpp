@@ -8,10 +8,9 @@
 #include "plain/plain_file.hpp"
 #include "util/calendar.hpp"
 #include "util/terminal.hpp"
-#include "writers/table_writer.hpp"
+#include "writers/snapshot_writer.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 namespace po = boost::program_options;
 
@@ -41,46 +40,6 @@ git::Commit commit_at(const engine::Analysis& analysis, const std::string& at, s
     auto commit = git::resolve_commit(analysis.repo.get(), at);
     what = fmt::format("'{}' (commit {})", at, *git_commit_id(commit.get()));
     return commit;
-}
-
-std::string render_text(const plain::PlainFile& file) {
-    std::string out = escape_control(file.name) + "\n";
-    for (const auto line : file.description) {
-        out += escape_control(line) + "\n";
-    }
-    out += "\n";
-    for (const auto& track : file.tracks) {
-        out += escape_control(track.text) + "\n";
-    }
-    return out;
-}
-
-std::string render_csv(const std::string& id, const plain::PlainFile& file) {
-    std::string out = "playlist,name,position,title,artists,album\r\n";
-    const std::string prefix =
-        fmt::format("{},{},", writers::csv_field(id), writers::csv_field(file.name));
-    for (std::size_t i = 0; i < file.tracks.size(); ++i) {
-        const auto& track = file.tracks[i];
-        out += fmt::format("{}{},{},{},{}\r\n", prefix, i + 1, writers::csv_field(track.title),
-                           writers::csv_field(track.artists), writers::csv_field(track.album));
-    }
-    return out;
-}
-
-std::string render_json(const std::string& id, const std::string& commit,
-                        const plain::PlainFile& file) {
-    const std::string description = plain::join_description(file.description);
-    auto tracks = nlohmann::ordered_json::array();
-    for (const auto& track : file.tracks) {
-        tracks.push_back(
-            {{"title", track.title}, {"artists", track.artists}, {"album", track.album}});
-    }
-    nlohmann::ordered_json document{{"playlist", id},
-                                    {"commit", commit},
-                                    {"name", file.name},
-                                    {"description", description},
-                                    {"tracks", tracks}};
-    return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 } // namespace
@@ -130,9 +89,10 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
     const plain::PlainFile file = plain::parse_plain_file(content.view());
     const std::string commit_id = git::hex(*git_commit_id(commit.get()));
     start_pager(history.pager);
-    write_stdout(format == "json"  ? render_json(id, commit_id, file)
-                 : format == "csv" ? render_csv(id, file)
-                                   : render_text(file));
+    write_stdout(writers::render_snapshot(id, commit_id, file,
+                                          format == "json"  ? writers::SnapshotFormat::json
+                                          : format == "csv" ? writers::SnapshotFormat::csv
+                                                            : writers::SnapshotFormat::text));
     return ExitCode::ok;
 }
 

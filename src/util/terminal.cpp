@@ -189,6 +189,10 @@ void write_stdout(std::string_view text) {
     }
 }
 
+std::string colored(std::string_view text, std::string_view code, bool enabled) {
+    return enabled ? fmt::format("\033[{}m{}\033[0m", code, text) : std::string(text);
+}
+
 } // namespace gh
 
 namespace gh {

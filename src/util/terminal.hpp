@@ -96,6 +96,9 @@ class Progress {
 /// Writes all of `text` to stdout; throws gh::Error when stdout cannot take it.
 void write_stdout(std::string_view text);
 
+/// Wraps `text` in an ANSI colour (e.g. "32" green) when `enabled`.
+std::string colored(std::string_view text, std::string_view code, bool enabled);
+
 } // namespace gh
 
 namespace gh {

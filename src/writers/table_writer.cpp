@@ -1,5 +1,7 @@
 #include "writers/table_writer.hpp"
 
+#include "writers/json_document.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -209,8 +211,7 @@ std::string render_json(const std::vector<const tables::PlaylistTable*>& tables,
             document.push_back(table_json(*table, labels));
         }
     }
-    // Bytes that are not UTF-8 cannot be JSON strings; they become U+FFFD here only.
-    return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    return json_document(document);
 }
 
 /// What markdown could interpret: these get a backslash.
@@ -347,6 +348,18 @@ std::string escape_markdown(std::string_view text) {
 std::string csv_field(std::string_view text) {
     std::string out;
     append_csv(out, text);
+    return out;
+}
+
+std::string csv_record(const std::vector<std::string>& fields) {
+    std::string out;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        append_csv(out, fields[i]);
+    }
+    out += "\r\n";
     return out;
 }
 

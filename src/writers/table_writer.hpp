@@ -44,6 +44,10 @@ std::string escape_markdown(std::string_view text);
 /// One RFC 4180 field: quoted when it holds a comma, quote, CR or LF.
 std::string csv_field(std::string_view text);
 
+/// One RFC 4180 record: each field as csv_field writes it, separated by commas, ended by
+/// CRLF.
+std::string csv_record(const std::vector<std::string>& fields);
+
 /// One TSV field: backslash, tab, CR and LF written as `\\`, `\t`, `\r`, `\n`.
 std::string tsv_field(std::string_view text);
 
