@@ -1,12 +1,15 @@
 #pragma once
 
 // The files under <git-dir>/gh-analyze/ and their on-disk format: docs/CACHE-FORMAT.md.
+// The state file is read and written here, with the settings that name it; its parts
+// have files of their own: encoding.hpp (the byte layer), history_codec, builder_codec,
+// pool (the string pool) and lock.
 
+#include "cache/builder_codec.hpp"
+#include "cache/lock.hpp"
 #include "git/object_reader.hpp"
 #include "history/history.hpp"
-#include "tables/cumulative.hpp"
 #include "util/atomic_file.hpp"
-#include "util/file_descriptor.hpp"
 #include "util/mapped_file.hpp"
 
 #include <atomic>
@@ -37,21 +40,6 @@ struct Settings {
     std::string describe() const;
 };
 
-/// A playlist's builder as the cache holds it: parsed only when it is needed, and
-/// otherwise copied as it is into the next cache, so that a daily run costs what changed.
-/// Its texts (keys, titles, lines) are in the cache's string pool, which runs only ever
-/// append to: a builder saved again refers to the texts it already had there.
-struct SavedBuilder {
-    std::string id;
-    std::uint32_t versions = 0;
-    std::uint32_t stray_lines = 0;
-    std::optional<std::pair<std::uint32_t, std::uint32_t>> first_stray;
-    std::uint64_t pool_bytes = 0;           ///< how much of the pool its texts take
-    std::string_view bytes;                 ///< into Saved::file
-    std::string_view pool;                  ///< the whole pool, into Saved::pool_file
-    std::shared_ptr<const void> pool_owner; ///< keeps `pool` mapped for restored tables
-};
-
 /// The checksum of the pool's bytes as loaded, kept running so that a save that appends
 /// to the pool does not read the whole pool again.
 struct PoolChecksum;
@@ -65,27 +53,6 @@ struct Saved {
     std::shared_ptr<const PoolChecksum> pool_checksum; ///< of the pool's first pool_size bytes
     std::vector<SavedBuilder> builders;
 };
-
-class Cache;
-
-/// A builder to save: serialized as soon as it is built (so that it can be freed), or
-/// left as the cache had it (`header.bytes` then still points into the old cache file).
-struct BuilderToSave {
-    SavedBuilder header;
-    std::optional<std::string> serialized;
-    /// Texts the pool does not have yet, and where in the pool they go.
-    std::string new_texts;
-    std::uint64_t new_texts_at = 0;
-
-    /// Serializes `built`. `restored_from` is the saved builder it was restored from, if
-    /// any: texts the builder still takes from the pool stay where they are in it.
-    BuilderToSave(const tables::TableBuilder& built, const SavedBuilder* restored_from,
-                  Cache& cache);
-    explicit BuilderToSave(const SavedBuilder& saved) : header(saved) {}
-};
-
-/// Parses a saved builder (throws std::runtime_error when it is damaged).
-tables::TableBuilder::State parse_builder(const SavedBuilder& saved, std::size_t snapshots);
 
 /// The cache of one repository and one set of settings, under `<git-dir>/gh-analyze/`:
 /// a state file, rewritten by every run, and a string pool, appended to. While the cache
@@ -134,7 +101,7 @@ class Cache {
     std::filesystem::path m_directory;
     std::filesystem::path m_path;
     std::filesystem::path m_pool_path;
-    FileDescriptor m_lock; ///< held locked (flock) while the Cache exists
+    Lock m_lock;
     /// Lets go of a replaced state file at once (its blocks are freed while the run ends).
     mutable FileReleaser m_releaser{1};
     bool m_fresh_pool = true;
