@@ -9,6 +9,7 @@
 #include "util/file_names.hpp"
 #include "util/parallel.hpp"
 #include "util/terminal.hpp"
+#include "writers/table_writer.hpp"
 
 #include <filesystem>
 

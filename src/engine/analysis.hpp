@@ -11,7 +11,6 @@
 #include "history/history.hpp"
 #include "plain/track_key.hpp"
 #include "tables/cumulative.hpp"
-#include "writers/table_writer.hpp"
 
 #include <functional>
 #include <memory>
@@ -46,7 +45,7 @@ struct Analysis {
     std::shared_ptr<const git::Rewrites> rewrites;
     history::History history;
     tables::Calendar calendar;
-    writers::SnapshotLabels labels;
+    tables::SnapshotLabels labels;
     plain::KeyMode key_mode = plain::KeyMode::line;
     /// The playlists to report: those asked for, or every one in the history.
     std::vector<std::string> selected;

@@ -58,6 +58,13 @@ struct Calendar {
     std::int32_t tip_day = 0;
 };
 
+/// What the outputs show of each snapshot: its date and commit id as text, so that writers
+/// know nothing about git.
+struct SnapshotLabels {
+    std::vector<std::string> dates;   ///< `YYYY-MM-DD`, per snapshot index
+    std::vector<std::string> commits; ///< full hex commit ids, per snapshot index
+};
+
 /// One playlist's table in the making: versions are applied in order, and the table can
 /// be read at any point, so a later run can continue from a saved builder (the cache).
 /// The builder matches lines and finds which keys each version started and ended; the

@@ -17,12 +17,8 @@ std::optional<Format> parse_format(std::string_view name);
 /// The file name extension of a format, without the dot.
 std::string_view extension(Format format);
 
-/// What a writer shows of each snapshot. Writers know dates and commit ids as text,
-/// nothing about git.
-struct SnapshotLabels {
-    std::vector<std::string> dates;   ///< `YYYY-MM-DD`, per snapshot index
-    std::vector<std::string> commits; ///< full hex commit ids, per snapshot index
-};
+/// What a writer shows of each snapshot (defined beside the Calendar it labels).
+using tables::SnapshotLabels;
 
 /// Where the markdown header's links point (the archive's own layout).
 struct MarkdownLinks {
