@@ -21,17 +21,7 @@ std::filesystem::path generated(const test::TempDir& dir, std::uint64_t seed, in
 
 using test::lines_of;
 
-/// Runs a command as main would, returning its exit code and standard output.
-std::pair<ExitCode, std::string> run_command(const std::vector<std::string>& args) {
-    testing::internal::CaptureStdout();
-    ExitCode code = ExitCode::ok;
-    try {
-        code = commands::find_command(args.front())->run({args.begin() + 1, args.end()});
-    } catch (const Error& error) {
-        code = error.code();
-    }
-    return {code, testing::internal::GetCapturedStdout()};
-}
+using test::run_command;
 
 TEST(SnapshotCommand, TracksEqualWhatGitShowHoldsAtEverySnapshot) {
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {

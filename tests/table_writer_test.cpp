@@ -1,3 +1,4 @@
+#include "tables/track_links.hpp"
 #include "writers/table_writer.hpp"
 
 #include <gtest/gtest.h>
@@ -5,6 +6,22 @@
 
 namespace gh::writers {
 namespace {
+
+tables::TrackRow row(std::string_view key, std::string_view title, std::string_view artists,
+                     std::string_view album, std::uint32_t last_seen,
+                     std::optional<std::uint32_t> removed, std::uint32_t stints,
+                     std::int64_t days) {
+    tables::TrackRow made;
+    made.key = key;
+    made.title = title;
+    made.artists = artists;
+    made.album = album;
+    made.last_seen = last_seen;
+    made.removed = removed;
+    made.stints = stints;
+    made.days_present = days;
+    return made;
+}
 
 struct Fixture {
     tables::PlaylistTable table;
@@ -16,8 +33,8 @@ struct Fixture {
         table.name = "Hits | Mix";
         table.description = "Line one\nLine two";
         table.versions = 2;
-        table.rows.push_back({"a, b -- \"q\" -- c", "A, B", "\"Q\"", "C\nD", 0, 0, 1u, 1, 4});
-        table.rows.push_back({"x|y -- z -- w", "x|y", "z", "w\tv", 0, 1, std::nullopt, 2, 3});
+        table.rows.push_back(row("a, b -- \"q\" -- c", "A, B", "\"Q\"", "C\nD", 0, 1u, 1, 4));
+        table.rows.push_back(row("x|y -- z -- w", "x|y", "z", "w\tv", 1, std::nullopt, 2, 3));
     }
 };
 
@@ -25,7 +42,8 @@ TEST(TableWriter, CsvFollowsRfc4180) {
     const Fixture f;
     const std::string csv = render({&f.table}, f.labels, Format::csv, {"playlists/plain", ""});
     const std::string header = "playlist,name,title,artists,album,key,added,added_commit,last_seen,"
-                               "last_seen_commit,removed,removed_commit,stints,days_present\r\n";
+                               "last_seen_commit,removed,removed_commit,stints,days_present,"
+                               "track_url,artist_urls,album_url,length_seconds\r\n";
     ASSERT_TRUE(csv.starts_with(header));
     const std::string a(40, 'a');
     const std::string b(40, 'b');
@@ -34,9 +52,71 @@ TEST(TableWriter, CsvFollowsRfc4180) {
               "\"\"q\"\" -- c\","
               "2021-01-01," +
                   a + ",2021-01-01," + a + ",2021-01-05," + b +
-                  ",1,4\r\n"
+                  ",1,4,,,,\r\n"
                   "37i9dQZF1DXcBWIGoYBM5M,Hits | Mix,x|y,z,w\tv,x|y -- z -- w,2021-01-01," +
-                  a + ",2021-01-05," + b + ",,,2,3\r\n");
+                  a + ",2021-01-05," + b + ",,,2,3,,,,\r\n");
+}
+
+/// The fixture with links for its second row, as a pretty view gives them: one artist
+/// without a url, and a url with a comma (which CSV must quote).
+struct LinkedFixture : Fixture {
+    std::string artists;
+    LinkedFixture() {
+        tables::append_artist_link(artists, "x|y", "https://open.spotify.com/artist/1,2");
+        tables::append_artist_link(artists, "Local [Band]", "");
+        auto& linked = table.rows[1];
+        linked.artists = "x|y, Local [Band]";
+        linked.linked = true;
+        linked.track_url = "https://open.spotify.com/track/T";
+        linked.artist_links = artists;
+        linked.length_ms = 3'725'999;
+    }
+};
+
+TEST(TableWriter, CsvAndTsvEndWithTheLinksAndTheLength) {
+    const LinkedFixture f;
+    const std::string csv = render({&f.table}, f.labels, Format::csv, {"playlists/plain", ""});
+    EXPECT_TRUE(csv.ends_with(",2,3,https://open.spotify.com/track/T,"
+                              "\"https://open.spotify.com/artist/1,2 \",,3725\r\n"))
+        << csv;
+    const std::string tsv = render({&f.table}, f.labels, Format::tsv, {"playlists/plain", ""});
+    EXPECT_TRUE(tsv.ends_with("\t2\t3\thttps://open.spotify.com/track/T\t"
+                              "https://open.spotify.com/artist/1,2 \t\t3725\n"))
+        << tsv;
+}
+
+TEST(TableWriter, JsonHasLinksOrNulls) {
+    const LinkedFixture f;
+    const auto json =
+        nlohmann::json::parse(render({&f.table}, f.labels, Format::json, {"playlists/plain", ""}));
+    const auto& unlinked = json["tracks"][0];
+    EXPECT_TRUE(unlinked["track_url"].is_null());
+    EXPECT_TRUE(unlinked["artist_urls"].is_null());
+    EXPECT_TRUE(unlinked["length_seconds"].is_null());
+    const auto& linked = json["tracks"][1];
+    EXPECT_EQ(linked["track_url"], "https://open.spotify.com/track/T");
+    EXPECT_EQ(linked["artist_urls"],
+              nlohmann::json::parse(R"(["https://open.spotify.com/artist/1,2", null])"));
+    EXPECT_TRUE(linked["album_url"].is_null());
+    EXPECT_EQ(linked["length_seconds"], 3725);
+}
+
+TEST(TableWriter, MarkdownShowsLinksAndLengthsWhenAPrettyViewGaveThem) {
+    const LinkedFixture f;
+    const std::string md =
+        render({&f.table}, f.labels, Format::markdown, {"playlists/plain", "playlists/pretty"});
+    EXPECT_NE(md.find("| Title | Artist(s) | Album | Length | Added | Removed |\n"
+                      "|---|---|---|---|---|---|\n"),
+              std::string::npos)
+        << md;
+    // Each artist is linked by itself (names may hold ", "); one without a url is bare.
+    EXPECT_NE(md.find("| [x\\|y](https://open.spotify.com/track/T) | "
+                      "[x\\|y](https://open.spotify.com/artist/1,2), Local \\[Band\\] | w␉v | "
+                      "1:02:05 | 2021-01-01 |  |\n"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| A, B | \"Q\" | C␊D |  | 2021-01-01 | 2021-01-05 |\n"), std::string::npos)
+        << md;
 }
 
 TEST(TableWriter, TsvEscapesTabsAndNewlines) {

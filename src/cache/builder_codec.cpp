@@ -65,7 +65,7 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
     if (header.versions > 0 && header.last_snapshot >= snapshots) {
         throw std::runtime_error("a version of a snapshot that does not exist");
     }
-    const auto rows = in.varint_count(4 * 2 + 7);
+    const auto rows = in.varint_count(7 * 2 + 8);
     if (rows > 0 && snapshots == 0) {
         throw std::runtime_error("rows without snapshots");
     }
@@ -82,6 +82,14 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
         row.title = read_ref(in, pool);
         row.artists = read_ref(in, pool);
         row.album = read_ref(in, pool);
+        row.track_url = read_ref(in, pool);
+        row.album_url = read_ref(in, pool);
+        row.artist_links = read_ref(in, pool);
+        if (const std::uint64_t length = in.varint(); length > std::uint64_t{UINT32_MAX} + 1) {
+            throw std::runtime_error("a length out of range");
+        } else if (length > 0) {
+            row.length_ms = static_cast<std::uint32_t>(length - 1);
+        }
         auto& membership = memberships[i];
         membership.added = in.small(snapshots - 1);
         membership.last_seen = in.small(snapshots - 1);
@@ -103,6 +111,7 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
         const auto flags = in.integer<std::uint8_t>();
         membership.present = flags & 1;
         state.rows[i].several_lines = flags & 2;
+        row.linked = flags & 4;
     }
     state.ledger = tables::MembershipLedger::restore(std::move(memberships), header.last_snapshot);
     state.saved_rows[rows] = offset();
@@ -171,14 +180,20 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
     const auto unchanged = [&](std::uint32_t row) {
         return row < restored_rows && !state.rows[row].changed;
     };
-    std::vector<std::array<TextRef, 4>> refs(order.size());
+    const auto texts = [](const tables::TrackRow& row) {
+        return std::array{row.key,       row.title,     row.artists,     row.album,
+                          row.track_url, row.album_url, row.artist_links};
+    };
+    std::vector<std::array<TextRef, 7>> refs(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
         const auto& row = table.rows[order[i]];
-        if (unchanged(order[i])) { // its texts are where they were in the pool
-            header.pool_bytes +=
-                row.key.size() + row.title.size() + row.artists.size() + row.album.size();
-        } else {
-            refs[i] = {ref(row.key), ref(row.title), ref(row.artists), ref(row.album)};
+        const auto row_texts = texts(row);
+        for (std::size_t t = 0; t < row_texts.size(); ++t) {
+            if (unchanged(order[i])) { // its texts are where they were in the pool
+                header.pool_bytes += row_texts[t].size();
+            } else {
+                refs[i][t] = ref(row_texts[t]);
+            }
         }
     }
     std::vector<std::uint32_t> position(order.size());
@@ -225,9 +240,11 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
             continue;
         }
         const auto& membership = state.ledger.entry(order[i]);
+        const auto& row = table.rows[order[i]];
         for (const TextRef text : refs[i]) {
             write_ref(out, place(text));
         }
+        out.varint(row.length_ms ? std::uint64_t{*row.length_ms} + 1 : 0);
         out.varint(membership.added);
         out.varint(membership.last_seen);
         out.varint(membership.removed ? *membership.removed + 1 : 0);
@@ -235,7 +252,7 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
         out.signed_varint(membership.days_present);
         out.signed_varint(membership.stint_start);
         out.integer<std::uint8_t>(static_cast<std::uint8_t>(
-            membership.present | (state.rows[order[i]].several_lines << 1)));
+            membership.present | (state.rows[order[i]].several_lines << 1) | (row.linked << 2)));
     }
     out.varint(latest.size());
     for (std::size_t i = 0; i < latest.size(); ++i) {

@@ -91,9 +91,10 @@ std::string settings_hash(std::string_view text) {
 constexpr std::string_view k_rules_digest = GH_ANALYZE_CACHE_RULES;
 
 std::string Settings::describe() const {
-    return fmt::format("format={}\nledger={}\nrules={}\ndir={}\nkey={}\ntz={}\nrewrites={}\n",
-                       k_format_version, tables::MembershipLedger::k_rules_version, k_rules_digest,
-                       dir, key_mode, time_zone, rewrites);
+    return fmt::format(
+        "format={}\nledger={}\nrules={}\ndir={}\nkey={}\ntz={}\nrewrites={}\npretty={}\n",
+        k_format_version, tables::MembershipLedger::k_rules_version, k_rules_digest, dir, key_mode,
+        time_zone, rewrites, pretty);
 }
 
 Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)

@@ -25,7 +25,7 @@ namespace gh::cache {
 /// Bumped whenever what is saved changes. A change of the rules that computed it is
 /// named by tables::MembershipLedger::k_rules_version, which Settings::describe includes
 /// beside this version; the digest of the rules' sources is there too (src/CMakeLists.txt).
-inline constexpr std::uint32_t k_format_version = 6;
+inline constexpr std::uint32_t k_format_version = 7;
 
 /// Everything that changes the result besides the history itself.
 struct Settings {
@@ -34,6 +34,9 @@ struct Settings {
     std::string time_zone;
     /// git::Rewrites::digest() of the repository's replaced objects and grafts.
     std::string rewrites = "none";
+    /// Where the pretty views are read from, or "none" (--no-links): rows hold what
+    /// they gave.
+    std::string pretty = "none";
 
     /// The text stored in (and compared with) a cache file: the format version, the
     /// ledger's rules version, the digest of the rules' sources, and the settings.

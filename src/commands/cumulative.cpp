@@ -191,7 +191,7 @@ void report_stray_lines(const std::vector<engine::BuiltPlaylist>& built,
 ExitCode run_cumulative(const std::vector<std::string>& args) {
     CumulativeOptions options;
     po::options_description description;
-    add_history_options(description, options.history);
+    add_history_options(description, options.history, {.links = true});
     auto option = description.add_options();
     option("format",
            one_of(&options.format, {"md", "csv", "tsv", "json"})

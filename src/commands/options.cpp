@@ -56,6 +56,7 @@ OneOf* one_of(std::string* value, std::vector<std::string> words) {
 void add_history_options(po::options_description& options, HistoryOptions& values,
                          SharedOptions shared) {
     values.use_cache = shared.cache;
+    values.links = shared.links;
     auto option = options.add_options();
     option("repo", po::value(&values.repo)->value_name("DIR"),
            "repository to analyse (default: the one containing the current directory)");
@@ -95,6 +96,14 @@ void add_history_options(po::options_description& options, HistoryOptions& value
         option("no-cache",
                po::bool_switch()->notifier([&values](bool off) { values.use_cache = !off; }),
                "neither read nor update the cache under <git-dir>/gh-analyze/");
+    }
+    if (shared.links) {
+        option("pretty-dir", po::value(&values.pretty_dir)->value_name("PATH"),
+               "directory of the pretty views that links and lengths are read from (default: "
+               "'pretty' beside --dir)");
+        option("no-links",
+               po::bool_switch()->notifier([&values](bool off) { values.links = !off; }),
+               "read no pretty views: rows without links and lengths (faster)");
     }
     option("verify-objects", po::bool_switch(&values.verify_objects),
            "re-hash every object read and compare it with its id (slower; git does not)");

@@ -39,10 +39,12 @@ struct SharedOptions {
     bool key = true;      ///< --key
     bool cache = true;    ///< --no-cache (only commands that use the cache)
     bool pager = true;    ///< --no-pager (only commands that write to stdout)
+    bool links = false;   ///< --pretty-dir and --no-links (commands whose rows show links)
 };
 
 /// Adds --repo, --rev, --dir, --tz, --quiet, --jobs, --verify-objects and those of
-/// --playlist, --key, --no-cache and --no-pager that `shared` asks for to `options`.
+/// --playlist, --key, --no-cache, --no-pager, --pretty-dir and --no-links that `shared`
+/// asks for to `options`.
 void add_history_options(boost::program_options::options_description& options,
                          HistoryOptions& values, SharedOptions shared = {});
 

@@ -44,6 +44,15 @@ std::string normalise_dir(std::string dir) {
     return dir;
 }
 
+/// --pretty-dir, by default `pretty` beside the plain files' directory.
+std::string pretty_dir(const Options& options, const std::string& dir) {
+    if (!options.pretty_dir.empty()) {
+        return normalise_dir(options.pretty_dir);
+    }
+    const auto slash = dir.rfind('/');
+    return slash == std::string::npos ? "pretty" : dir.substr(0, slash + 1) + "pretty";
+}
+
 /// Warns about skipped entries, only those that matter to the selection: once per path
 /// and kind, with how many commits had it.
 void report_skipped(const history::History& history, const std::vector<std::string>& selection) {
@@ -210,6 +219,7 @@ Analysis analyse(const Options& options) {
     analysis.key_mode = parse_key_mode(options.key);
     const TimeZone zone = TimeZone::named(options.tz);
     const std::string dir = normalise_dir(options.dir);
+    const std::string pretty = options.links ? pretty_dir(options, dir) : std::string();
     analysis.repo = git::open_repository(options.repo);
     analysis.rewrites = git::Rewrites::load(analysis.repo.get());
     refuse_ancestry_through_rewrites(options.rev, *analysis.rewrites);
@@ -225,7 +235,8 @@ Analysis analyse(const Options& options) {
         try {
             analysis.cache = std::make_unique<cache::Cache>(
                 git::git_directory(analysis.repo.get()),
-                cache::Settings{dir, options.key, options.tz, analysis.rewrites->digest()});
+                cache::Settings{dir, options.key, options.tz, analysis.rewrites->digest(),
+                                pretty.empty() ? "none" : pretty});
         } catch (const Error& error) {
             note("{}; continuing without the cache", error.what());
         }
@@ -271,6 +282,9 @@ Analysis analyse(const Options& options) {
         analysis.labels.commits.push_back(git::hex(snapshot.commit));
     }
     analysis.calendar.tip_day = zone.day_of(analysis.history.tip_time);
+    if (!pretty.empty()) {
+        analysis.pretty = std::make_shared<PrettyViews>(pretty, analysis.history.snapshots.size());
+    }
 
     if (options.playlists.empty()) {
         for (const auto& [id, versions] : analysis.history.playlists) {
@@ -310,6 +324,26 @@ class BlobReader {
                                    history.snapshots.at(snapshot).commit);
     }
 
+    /// The pretty view committed with a version, if there is one.
+    std::optional<PrettyViews::Found> find_pretty(const Analysis& analysis, std::uint32_t snapshot,
+                                                  std::string_view id, std::string_view name) {
+        return analysis.pretty->find(analysis.history, snapshot, id, name, m_objects, m_repo.get());
+    }
+
+    git::ObjectBytes read_pretty(const PrettyViews::Found& found, const Analysis& analysis,
+                                 std::uint32_t snapshot) {
+        return m_objects.read_blob(found.blob, "{}/{} at commit {}", analysis.pretty->dir(),
+                                   found.file, analysis.history.snapshots.at(snapshot).commit);
+    }
+
+    /// Counts the rows link_rows gave links to, and those it could not.
+    void count_links(std::size_t rows, std::size_t unlinked) {
+        m_linked += rows - unlinked;
+        m_unlinked += unlinked;
+    }
+    std::size_t linked_rows() const { return m_linked; }
+    std::size_t unlinked_rows() const { return m_unlinked; }
+
     std::size_t blobs_read() const {
         return m_objects.stats().from_packs + m_objects.stats().from_libgit2;
     }
@@ -317,6 +351,8 @@ class BlobReader {
   private:
     git::Repository m_repo;
     git::ObjectReader m_objects;
+    std::size_t m_linked = 0;
+    std::size_t m_unlinked = 0;
 };
 
 /// How many versions are read ahead of applying them.
@@ -326,12 +362,93 @@ constexpr std::size_t k_read_ahead = 128;
 /// a new builder). Versions are read newest first, a batch at a time: git's packs store
 /// older versions as deltas of newer ones, so each read then starts from a base the
 /// previous read left in libgit2's cache. They are applied oldest first.
+/// Gives the rows last seen in the versions this run applied (from `first` on) the links
+/// and lengths of those versions' pretty views. Only the versions some row was last seen
+/// in are read, newest first like the plain files, in batches. `names` are the playlist's
+/// names as of each of those versions, which name the 2019-2021 views.
+void link_rows(tables::TableBuilder& builder, std::size_t first,
+               const std::vector<std::string>& names, const Analysis& analysis,
+               BlobReader& reader) {
+    const auto& versions = analysis.history.playlists.find(builder.id())->second;
+    if (first >= versions.size()) {
+        return;
+    }
+    // The rows by the version they were last seen in; versions are in snapshot order.
+    const auto to_link = builder.rows_to_link(versions[first].snapshot);
+    struct Wanted {
+        std::size_t version;
+        std::span<const std::pair<std::uint32_t, std::uint32_t>> rows;
+        std::optional<PrettyViews::Found> found;
+        git::ObjectBytes bytes;
+    };
+    std::vector<Wanted> wanted;
+    for (std::size_t i = 0; i < to_link.size();) {
+        std::size_t end = i;
+        while (end < to_link.size() && to_link[end].first == to_link[i].first) {
+            ++end;
+        }
+        const auto version =
+            std::lower_bound(versions.begin(), versions.end(), to_link[i].first,
+                             [](const history::Version& v, std::uint32_t snapshot) {
+                                 return v.snapshot < snapshot;
+                             });
+        wanted.push_back({static_cast<std::size_t>(version - versions.begin()),
+                          std::span(to_link).subspan(i, end - i),
+                          std::nullopt,
+                          {}});
+        i = end;
+    }
+    pretty::View view;
+    std::vector<git_oid> ids;
+    std::vector<std::uint32_t> rows;
+    for (std::size_t begin = 0; begin < wanted.size(); begin += k_read_ahead) {
+        const auto batch =
+            std::span(wanted).subspan(begin, std::min(k_read_ahead, wanted.size() - begin));
+        ids.clear();
+        for (Wanted& each : batch) {
+            const std::uint32_t snapshot = versions[each.version].snapshot;
+            each.found = reader.find_pretty(analysis, snapshot, builder.id(),
+                                            names.at(each.version - first));
+            if (each.found) {
+                ids.push_back(each.found->blob);
+            }
+        }
+        reader.prefetch(ids);
+        for (Wanted& each : batch) {
+            rows.clear();
+            for (const auto& [snapshot, row] : each.rows) {
+                rows.push_back(row);
+            }
+            view.clear();
+            if (each.found) {
+                const auto bytes =
+                    reader.read_pretty(*each.found, analysis, versions[each.version].snapshot);
+                // A view named by a name must link this playlist in its line 1: a playlist
+                // that took over another's name is not given the other's links.
+                if (each.found->form != pretty::Form::markdown ||
+                    pretty::linked_playlist(bytes.view()) == std::string_view(builder.id())) {
+                    view.parse(bytes.view(), each.found->form);
+                }
+            }
+            // Rows no view gives links to have none.
+            reader.count_links(rows.size(), builder.link_rows(rows, view));
+        }
+    }
+}
+
+/// Continues a playlist's table with the versions it has not seen yet (all of them for
+/// a new builder). Versions are read newest first, a batch at a time: git's packs store
+/// older versions as deltas of newer ones, so each read then starts from a base the
+/// previous read left in libgit2's cache. They are applied oldest first. With pretty
+/// views, the rows seen in them are then given their links (link_rows).
 tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& analysis,
                                BlobReader& reader) {
     const auto& versions = analysis.history.playlists.find(builder.id())->second;
+    const std::size_t first = builder.versions();
     std::vector<git::ObjectBytes> contents;
     std::vector<git_oid> ids;
-    for (std::size_t begin = builder.versions(); begin < versions.size(); begin += k_read_ahead) {
+    std::vector<std::string> names; // as of each version applied, for link_rows
+    for (std::size_t begin = first; begin < versions.size(); begin += k_read_ahead) {
         const std::size_t end = std::min(versions.size(), begin + k_read_ahead);
         contents.clear();
         contents.resize(end - begin);
@@ -353,8 +470,14 @@ tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& ana
             const auto& object = contents[v - begin];
             builder.apply(versions[v].snapshot, day,
                           object ? std::optional(object.view()) : std::nullopt);
+            if (analysis.pretty) {
+                names.push_back(object ? builder.state().table.name : std::string());
+            }
         }
         builder.detach(); // the batch's bytes are freed next
+    }
+    if (analysis.pretty) {
+        link_rows(builder, first, names, analysis, reader);
     }
     return builder;
 }
@@ -499,6 +622,14 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& optio
     progress.clear();
     for (const auto& reader : readers) {
         analysis.reads.blobs += reader ? reader->blobs_read() : 0;
+        analysis.reads.linked_rows += reader ? reader->linked_rows() : 0;
+        analysis.reads.unlinked_rows += reader ? reader->unlinked_rows() : 0;
+    }
+    if (analysis.pretty && analysis.pretty->seen() && analysis.reads.unlinked_rows > 0) {
+        note("{} of {} rows have no links or length: the pretty view ({}) of the version they "
+             "were last seen in has no track with their line",
+             analysis.reads.unlinked_rows,
+             analysis.reads.linked_rows + analysis.reads.unlinked_rows, analysis.pretty->dir());
     }
 
     std::map<std::string_view, BuiltPlaylist*> by_id;

@@ -6,6 +6,7 @@
 // comes back.
 
 #include "cache/cache.hpp"
+#include "engine/pretty_views.hpp"
 #include "git/handles.hpp"
 #include "git/object_reader.hpp"
 #include "history/history.hpp"
@@ -34,6 +35,9 @@ struct Options {
     unsigned jobs = 0;        ///< threads; 0: one per processor
     bool verify_objects = false;
     bool use_cache = true;
+    /// Read the pretty view committed with each version, for the rows' links and lengths.
+    bool links = false;
+    std::string pretty_dir; ///< empty: `pretty` beside `dir`
 };
 
 /// A repository's playlist history, walked and dated, ready for tables.
@@ -47,6 +51,8 @@ struct Analysis {
     tables::Calendar calendar;
     tables::SnapshotLabels labels;
     plain::KeyMode key_mode = plain::KeyMode::line;
+    /// The pretty views, when links are read.
+    std::shared_ptr<PrettyViews> pretty;
     /// The playlists to report: those asked for, or every one in the history.
     std::vector<std::string> selected;
     /// The cache (held locked until the analysis ends), what it held, and whether this run
@@ -59,6 +65,9 @@ struct Analysis {
     struct Reads {
         std::size_t commits = 0;
         std::size_t blobs = 0;
+        /// Rows given links from the pretty views read, and rows no view had a track for.
+        std::size_t linked_rows = 0;
+        std::size_t unlinked_rows = 0;
     };
     Reads reads;
     /// The cache being saved while the output is written (see build_tables). Declared

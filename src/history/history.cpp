@@ -175,6 +175,25 @@ std::optional<git_oid> file_at(git::ObjectReader& reader, git_repository* repo,
     return std::nullopt;
 }
 
+std::vector<std::pair<std::string, git_oid>> files_in(git::ObjectReader& reader,
+                                                      git_repository* repo, const git_oid& commit,
+                                                      std::string_view dir) {
+    std::vector<std::pair<std::string, git_oid>> files;
+    const auto tree = directory_in(reader, repo, read_commit(reader, repo, commit).tree, dir);
+    if (!tree) {
+        return files;
+    }
+    const SharedTree files_tree = read_tree(reader, repo, *tree);
+    for (const auto& entry : files_tree->entries) {
+        if (is_regular_file(static_cast<git_filemode_t>(entry.mode))) {
+            files.emplace_back(std::string(entry.name), entry.oid());
+        }
+    }
+    std::sort(files.begin(), files.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    return files;
+}
+
 namespace {
 
 /// Reads the commits listed in `<git-dir>/shallow`: their parents are not in the clone.

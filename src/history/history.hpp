@@ -68,6 +68,12 @@ std::optional<git_oid> directory_in(git::ObjectReader& reader, git_repository* r
 std::optional<git_oid> file_at(git::ObjectReader& reader, git_repository* repo,
                                const git_oid& commit, std::string_view dir, std::string_view name);
 
+/// The regular files of `dir` at `commit` with their blobs, sorted by name; none when
+/// there is no such directory there.
+std::vector<std::pair<std::string, git_oid>> files_in(git::ObjectReader& reader,
+                                                      git_repository* repo, const git_oid& commit,
+                                                      std::string_view dir);
+
 /// Walks the history of `dir` reachable from `tip`, simplified the way
 /// `git log -- <dir>` simplifies it. A merge whose directory equals one parent's
 /// follows only that parent: walking first-parent only would drop the weeks of daily

@@ -1,6 +1,7 @@
 #include "tables/cumulative.hpp"
 
 #include "plain/plain_file.hpp"
+#include "pretty/pretty_view.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -372,6 +373,96 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
         m_change.size = m_state.ledger.present_count();
         m_change.deleted = table.deleted;
         m_observer(*this, m_change);
+    }
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>>
+TableBuilder::rows_to_link(std::uint32_t since) const {
+    const auto& ledger = m_state.ledger;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> rows;
+    for (std::uint32_t row = 0; row < m_state.rows.size(); ++row) {
+        // A present row's last version is the latest one (see MembershipLedger).
+        const std::uint32_t last_seen =
+            ledger.present(row) ? ledger.last_snapshot() : ledger.entry(row).last_seen;
+        if (last_seen >= since) {
+            rows.emplace_back(last_seen, row);
+        }
+    }
+    std::sort(rows.begin(), rows.end(), std::greater<>());
+    return rows;
+}
+
+std::uint32_t TableBuilder::link_rows(std::span<const std::uint32_t> rows,
+                                      const pretty::View& view) {
+    const auto& table_rows = m_state.table.rows;
+    m_rows_by_hash.clear();
+    for (const std::uint32_t row : rows) {
+        const TrackRow& shown = table_rows[row];
+        m_join_text.clear();
+        for (const std::string_view part : {shown.title, plain::k_field_separator, shown.artists,
+                                            plain::k_field_separator, shown.album}) {
+            m_join_text += part;
+        }
+        m_rows_by_hash.emplace_back(hash_text(m_join_text), row);
+    }
+    std::sort(m_rows_by_hash.begin(), m_rows_by_hash.end());
+    m_row_joined.assign(m_rows_by_hash.size(), false);
+    for (const pretty::Track& track : view.tracks()) {
+        view.plain_line(track, m_track_line);
+        const std::string_view line = m_track_line;
+        const std::uint64_t hash = hash_text(line);
+        for (auto at = std::lower_bound(m_rows_by_hash.begin(), m_rows_by_hash.end(),
+                                        std::pair(hash, std::uint32_t{0}));
+             at != m_rows_by_hash.end() && at->first == hash; ++at) {
+            if (shows_line(table_rows[at->second], line)) {
+                // The last track with the line gives the links, as the last line with a key
+                // gives the row its title.
+                take_links(at->second, view, track);
+                m_row_joined[static_cast<std::size_t>(at - m_rows_by_hash.begin())] = true;
+            }
+        }
+    }
+    std::uint32_t unjoined = 0;
+    for (std::size_t i = 0; i < m_rows_by_hash.size(); ++i) {
+        if (!m_row_joined[i]) {
+            drop_links(m_rows_by_hash[i].second);
+            ++unjoined;
+        }
+    }
+    return unjoined;
+}
+
+void TableBuilder::drop_links(std::uint32_t row_index) {
+    TrackRow& row = m_state.table.rows[row_index];
+    if (row.linked) {
+        row.linked = false;
+        row.track_url = row.album_url = row.artist_links = {};
+        row.length_ms.reset();
+        m_state.rows[row_index].changed = true;
+    }
+}
+
+void TableBuilder::take_links(std::uint32_t row_index, const pretty::View& view,
+                              const pretty::Track& track) {
+    TrackRow& row = m_state.table.rows[row_index];
+    bool changed = !row.linked || row.length_ms != track.duration_ms;
+    const auto take = [&](std::string_view& field, std::string_view value) {
+        if (field != value) {
+            field = m_state.table.texts->copy(value);
+            changed = true;
+        }
+    };
+    take(row.track_url, track.url);
+    take(row.album_url, track.album_url);
+    m_join_text.clear();
+    for (const pretty::Artist& artist : view.artists(track)) {
+        append_artist_link(m_join_text, artist.name, artist.url);
+    }
+    take(row.artist_links, m_join_text);
+    row.linked = true;
+    row.length_ms = track.duration_ms;
+    if (changed) {
+        m_state.rows[row_index].changed = true;
     }
 }
 

@@ -2,16 +2,23 @@
 
 #include "plain/track_key.hpp"
 #include "tables/membership.hpp"
+#include "tables/track_links.hpp"
 #include "util/text_index.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+namespace gh::pretty {
+class View;
+struct Track;
+} // namespace gh::pretty
 
 namespace gh::tables {
 
@@ -28,6 +35,14 @@ struct TrackRow {
     std::optional<std::uint32_t> removed; ///< first version after its last appearance
     std::uint32_t stints = 0;
     std::int64_t days_present = 0;
+    /// Where the track, its artists and its album are on Spotify, and its length: from the
+    /// pretty view of the latest version that had the track and could be joined to its
+    /// line. `linked` is false, and the rest empty, when none could.
+    bool linked = false;
+    std::string_view track_url;
+    std::string_view album_url;
+    std::string_view artist_links; ///< encoded (tables::artist_links reads it)
+    std::optional<std::uint32_t> length_ms;
 };
 
 /// True when `line` is the track line `row`'s title, artists and album were taken from
@@ -88,6 +103,17 @@ class TableBuilder {
     /// Applies the next version: the file's bytes, or nothing when it was deleted. The
     /// bytes must stay valid until the next call (they are compared with the next version).
     void apply(std::uint32_t snapshot, std::int32_t day, std::optional<std::string_view> content);
+
+    /// The rows whose links come from the pretty view of a version at or after snapshot
+    /// `since`, by that version's snapshot (newest first): a row's links are those of the
+    /// latest version that had it, and only rows seen since then can have new ones.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> rows_to_link(std::uint32_t since) const;
+
+    /// Gives `rows`, all last seen in one version, the links and length of the track of
+    /// `view` (that version's pretty view) that is their line, joined on the text
+    /// `name -- artists -- album` (so a row takes the track its title, artists and album
+    /// were shown from); a row no track joins has none. Returns how many rows had none.
+    std::uint32_t link_rows(std::span<const std::uint32_t> rows, const pretty::View& view);
 
     /// The table as of a revision on `tip_day`, which ends the stints still open.
     PlaylistTable table(std::int32_t tip_day) const;
@@ -179,6 +205,10 @@ class TableBuilder {
     void see(std::uint32_t row, std::string_view line, std::string_view kept);
     /// Finds the rows this version ended: present before, not seen in it.
     void find_ended();
+    /// Takes a joined pretty track's links and length into a row.
+    void take_links(std::uint32_t row, const pretty::View& view, const pretty::Track& track);
+    /// Leaves a row without links.
+    void drop_links(std::uint32_t row);
     static PlaylistTable finish(PlaylistTable table, const State& state, std::int32_t tip_day,
                                 const std::vector<std::uint32_t>& order);
 
@@ -223,6 +253,12 @@ class TableBuilder {
     /// The rows the version being applied started and ended (see MembershipLedger).
     std::vector<std::uint32_t> m_started;
     std::vector<std::uint32_t> m_ended;
+    /// link_rows' working space, kept between calls: the rows by the hash of their line,
+    /// whether each was joined, and the texts it builds.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> m_rows_by_hash;
+    std::vector<bool> m_row_joined;
+    std::string m_join_text;
+    std::string m_track_line;
 };
 
 } // namespace gh::tables

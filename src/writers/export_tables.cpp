@@ -21,6 +21,9 @@ constexpr Column optional_text(std::string_view name) {
 constexpr Column integer(std::string_view name) {
     return {name, true, false};
 }
+constexpr Column optional_integer(std::string_view name) {
+    return {name, true, true};
+}
 
 constexpr std::array k_commits{text("id"), integer("position"), text("date"), integer("time")};
 constexpr std::array k_playlists{text("id"), text("name"), text("description"), integer("versions"),
@@ -39,7 +42,11 @@ constexpr std::array k_tracks{text("playlist"),
                               optional_text("removed"),
                               optional_text("removed_commit"),
                               integer("stints"),
-                              integer("days_present")};
+                              integer("days_present"),
+                              optional_text("track_url"),
+                              optional_text("artist_urls"),
+                              optional_text("album_url"),
+                              optional_integer("length_seconds")};
 constexpr std::array k_memberships{text("playlist"),
                                    text("key"),
                                    text("start_commit"),
@@ -109,22 +116,32 @@ void emit_rows(const std::vector<CommitRow>& commits, const std::vector<Playlist
     sink.end_table();
 
     sink.begin_table(k_tables[3]);
+    std::string urls;
+    // A row's links are NULL when no pretty view gave it any (and each url when it had none).
+    const auto link = [](const tables::TrackRow& r, std::string_view url) {
+        return r.linked && !url.empty() ? Value(url) : Value();
+    };
     for (const auto& p : playlists) {
         for (const auto& r : p.table.rows) {
             const CommitRow* removed = r.removed ? &at(*r.removed) : nullptr;
-            const std::array<Value, k_tracks.size()> row{p.table.id,
-                                                         r.key,
-                                                         r.title,
-                                                         r.artists,
-                                                         r.album,
-                                                         at(r.added).date,
-                                                         at(r.added).id,
-                                                         at(r.last_seen).date,
-                                                         at(r.last_seen).id,
-                                                         optional(removed, date_of),
-                                                         optional(removed, id_of),
-                                                         static_cast<std::int64_t>(r.stints),
-                                                         static_cast<std::int64_t>(r.days_present)};
+            const std::array<Value, k_tracks.size()> row{
+                p.table.id,
+                r.key,
+                r.title,
+                r.artists,
+                r.album,
+                at(r.added).date,
+                at(r.added).id,
+                at(r.last_seen).date,
+                at(r.last_seen).id,
+                optional(removed, date_of),
+                optional(removed, id_of),
+                static_cast<std::int64_t>(r.stints),
+                static_cast<std::int64_t>(r.days_present),
+                link(r, r.track_url),
+                r.linked ? Value(artist_urls(r, urls)) : Value(),
+                link(r, r.album_url),
+                r.length_ms ? Value(static_cast<std::int64_t>(*r.length_ms / 1000)) : Value()};
             sink.row(row, [&] {
                 return fmt::format("track '{} -- {} -- {}' of playlist {}", r.title, r.artists,
                                    r.album, p.table.id);

@@ -1,5 +1,6 @@
 #include "writers/table_writer.hpp"
 
+#include "tables/track_links.hpp"
 #include "writers/json_document.hpp"
 
 #include <algorithm>
@@ -9,20 +10,29 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace gh::writers {
 
 namespace {
 
 constexpr std::array k_columns{
-    "playlist", "name",           "title",        "artists",     "album",
-    "key",      "added",          "added_commit", "last_seen",   "last_seen_commit",
-    "removed",  "removed_commit", "stints",       "days_present"};
+    "playlist", "name",         "title",     "artists",          "album",     "key",
+    "added",    "added_commit", "last_seen", "last_seen_commit", "removed",   "removed_commit",
+    "stints",   "days_present", "track_url", "artist_urls",      "album_url", "length_seconds"};
 
-/// Room for the text of a row's two numbers.
+/// The columns from `added` to `days_present` are dates, commit ids and numbers, which
+/// never need escaping; the others may.
+constexpr bool needs_escaping(std::size_t column) {
+    return column < 6 || column >= 14;
+}
+
+/// Room for the text of a row's numbers and of its artists' urls.
 struct NumberText {
     std::array<char, 24> stints{};
     std::array<char, 24> days{};
+    std::array<char, 24> length{};
+    std::string artist_urls;
 };
 
 std::string_view number(std::array<char, 24>& buffer, std::int64_t value) {
@@ -53,7 +63,11 @@ std::array<std::string_view, k_columns.size()> row_fields(const tables::Playlist
             removed_date,
             removed_commit,
             number(numbers.stints, row.stints),
-            number(numbers.days, row.days_present)};
+            number(numbers.days, row.days_present),
+            row.track_url,
+            artist_urls(row, numbers.artist_urls),
+            row.album_url,
+            row.length_ms ? number(numbers.length, *row.length_ms / 1000) : std::string_view()};
 }
 
 /// A byte table of the characters in `special`.
@@ -149,8 +163,6 @@ std::string render_delimited(const std::vector<const tables::PlaylistTable*>& ta
     };
     append_line(k_columns);
     NumberText numbers;
-    // Fields from the seventh on are dates, commit ids and numbers: never escaped.
-    constexpr std::size_t k_plain_from = 6;
     for (const auto* table : tables) {
         out.reserve(out.size() + table->rows.size() * 300);
         for (const auto& row : table->rows) {
@@ -159,7 +171,7 @@ std::string render_delimited(const std::vector<const tables::PlaylistTable*>& ta
                 if (i > 0) {
                     out += delimiter;
                 }
-                if (i < k_plain_from) {
+                if (needs_escaping(i)) {
                     append(out, fields[i]);
                 } else {
                     out += fields[i];
@@ -188,6 +200,20 @@ nlohmann::ordered_json table_json(const tables::PlaylistTable& table,
         }
         track["stints"] = row.stints;
         track["days_present"] = row.days_present;
+        const auto url = [&](std::string_view text) {
+            return text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(text);
+        };
+        track["track_url"] = url(row.track_url);
+        track["artist_urls"] = nlohmann::ordered_json();
+        if (row.linked) {
+            track["artist_urls"] = nlohmann::ordered_json::array();
+            for (const auto& artist : tables::artist_links(row.artist_links)) {
+                track["artist_urls"].push_back(url(artist.url));
+            }
+        }
+        track["album_url"] = url(row.album_url);
+        track["length_seconds"] = row.length_ms ? nlohmann::ordered_json(*row.length_ms / 1000)
+                                                : nlohmann::ordered_json();
         tracks.push_back(std::move(track));
     }
     nlohmann::ordered_json object;
@@ -250,6 +276,28 @@ void append_markdown(std::string& out, std::string_view text) {
     out.append(text.data() + unchanged, text.size() - unchanged);
 }
 
+/// `[text](url)` with the text escaped, or the text alone when there is no url (urls come
+/// from pretty views, which hold no spaces or parentheses in them).
+void append_markdown_link(std::string& out, std::string_view text, std::string_view url) {
+    if (url.empty()) {
+        append_markdown(out, text);
+        return;
+    }
+    out += '[';
+    append_markdown(out, text);
+    out += "](";
+    out += url;
+    out += ')';
+}
+
+/// A length as `M:SS`, or `H:MM:SS` from an hour on (whole seconds).
+std::string format_length(std::uint32_t milliseconds) {
+    const std::uint32_t seconds = milliseconds / 1000;
+    return seconds >= 3600
+               ? fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+               : fmt::format("{}:{:02}", seconds / 60, seconds % 60);
+}
+
 /// A path as a link target: bytes other than unreserved ones and '/' percent-encoded, so
 /// that a hand-made file name ("The Other List") still makes one link.
 std::string url_path(std::string_view path) {
@@ -286,17 +334,36 @@ void render_markdown_table(std::string& out, const tables::PlaylistTable& table,
         }
         out += '\n';
     }
-    out += "| Title | Artist(s) | Album | Added | Removed |\n";
-    out += "|---|---|---|---|---|\n";
-    out.reserve(out.size() + table.rows.size() * 120);
+    // Lengths (and links) are shown when a pretty view gave them for some row.
+    const bool lengths = std::any_of(table.rows.begin(), table.rows.end(),
+                                     [](const tables::TrackRow& row) { return row.linked; });
+    out += lengths ? "| Title | Artist(s) | Album | Length | Added | Removed |\n"
+                     "|---|---|---|---|---|---|\n"
+                   : "| Title | Artist(s) | Album | Added | Removed |\n"
+                     "|---|---|---|---|---|\n";
+    out.reserve(out.size() + table.rows.size() * (lengths ? 300 : 120));
     for (const auto& row : table.rows) {
         out += "| ";
-        append_markdown(out, row.title);
+        append_markdown_link(out, row.title, row.track_url);
         out += " | ";
-        append_markdown(out, row.artists);
+        if (row.linked) {
+            bool first = true;
+            tables::for_each_artist_link(row.artist_links, [&](const tables::ArtistLink& artist) {
+                out += std::exchange(first, false) ? "" : ", ";
+                append_markdown_link(out, artist.name, artist.url);
+            });
+        } else {
+            append_markdown(out, row.artists);
+        }
         out += " | ";
-        append_markdown(out, row.album);
+        append_markdown_link(out, row.album, row.album_url);
         out += " | ";
+        if (lengths) {
+            if (row.length_ms) {
+                out += format_length(*row.length_ms);
+            }
+            out += " | ";
+        }
         out += labels.dates.at(row.added);
         out += " | ";
         if (row.removed) {
@@ -307,6 +374,18 @@ void render_markdown_table(std::string& out, const tables::PlaylistTable& table,
 }
 
 } // namespace
+
+std::string_view artist_urls(const tables::TrackRow& row, std::string& urls) {
+    urls.clear();
+    bool first = true;
+    tables::for_each_artist_link(row.artist_links, [&](const tables::ArtistLink& artist) {
+        if (!std::exchange(first, false)) {
+            urls += ' ';
+        }
+        urls += artist.url;
+    });
+    return urls;
+}
 
 std::optional<Format> parse_format(std::string_view name) {
     if (name == "md" || name == "markdown") {

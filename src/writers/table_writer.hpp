@@ -11,6 +11,10 @@ namespace gh::writers {
 
 enum class Format { markdown, csv, tsv, json };
 
+/// A row's artists' urls, one per artist in order, separated by spaces (urls have none;
+/// an artist without one leaves its place empty), written into `urls`.
+std::string_view artist_urls(const tables::TrackRow& row, std::string& urls);
+
 /// "md", "csv", "tsv" or "json"; nothing for anything else.
 std::optional<Format> parse_format(std::string_view name);
 

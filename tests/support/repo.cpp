@@ -1,5 +1,6 @@
 #include "support/repo.hpp"
 
+#include "commands/command.hpp"
 #include "git/repository.hpp"
 #include "synth/generator.hpp"
 #include "synth/scenario.hpp"
@@ -32,6 +33,17 @@ std::filesystem::path make_scenario_repo(const TempDir& dir, std::string_view sc
     const auto path = dir.path() / "repo";
     synth::build_scenario(scenario, path, "test scenario");
     return path;
+}
+
+std::pair<ExitCode, std::string> run_command(const std::vector<std::string>& args) {
+    testing::internal::CaptureStdout();
+    ExitCode code = ExitCode::ok;
+    try {
+        code = commands::find_command(args.front())->run({args.begin() + 1, args.end()});
+    } catch (const Error& error) {
+        code = error.code();
+    }
+    return {code, testing::internal::GetCapturedStdout()};
 }
 
 git::Repository open(const std::filesystem::path& path) {

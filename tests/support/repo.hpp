@@ -4,10 +4,12 @@
 // text, and running git itself as an independent oracle.
 
 #include "git/handles.hpp"
+#include "util/error.hpp"
 
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace gh::test {
@@ -49,6 +51,10 @@ std::vector<std::string> lines_of(const std::string& text);
 /// Repacks `repo` as `git repack -adf --depth=50` does, so that most objects are stored as
 /// deltas (the generator writes none); returns how many objects the pack stores as deltas.
 std::size_t repack_with_deltas(const std::filesystem::path& repo);
+
+/// Runs a gh-analyze command (its name, then its arguments) as main would: its exit code
+/// and its standard output.
+std::pair<ExitCode, std::string> run_command(const std::vector<std::string>& args);
 
 /// A generated archive with the real archive's quirks at `dir`/archive.
 std::filesystem::path generated_archive(const TempDir& dir, std::uint64_t seed, int playlists,
