@@ -66,8 +66,16 @@ std::vector<ArchiveCommit> archive_commits(const std::filesystem::path& path) {
     return commits;
 }
 
-bool is_bot_snapshot(const ArchiveCommit& commit) {
-    return commit.subject.rfind("Daily snapshot", 0) == 0;
+/// The commits of the bot's daily runs, whose files all come from one state of the
+/// generator's playlists (hand edits and bad runs aside).
+std::vector<ArchiveCommit> bot_snapshots(const std::filesystem::path& path) {
+    auto commits = archive_commits(path);
+    commits.erase(std::remove_if(commits.begin(), commits.end(),
+                                 [](const ArchiveCommit& commit) {
+                                     return commit.subject.rfind("Daily snapshot", 0) != 0;
+                                 }),
+                  commits.end());
+    return commits;
 }
 
 synth::GeneratorOptions options_for(Era era, bool quirks, std::uint64_t seed = 4) {
@@ -203,10 +211,7 @@ TEST(SynthGenerator, PrettyViews2021HoldTheTracksOfThePlainFiles) {
     std::size_t views = 0;
     std::size_t local = 0;
     std::size_t unsorted = 0;
-    for (const auto& commit : archive_commits(dir.path() / "archive")) {
-        if (!is_bot_snapshot(commit)) {
-            continue;
-        }
+    for (const auto& commit : bot_snapshots(dir.path() / "archive")) {
         for (const auto& [file, view] : commit.pretty) {
             std::smatch links;
             const std::string first = view.substr(0, view.find('\n'));
@@ -263,6 +268,25 @@ Dates recompute_2021(const std::vector<ArchiveCommit>& commits) {
     return tables;
 }
 
+/// A row of a 2019-2021 cumulative view: its key and its Added and Removed cells.
+struct Row2021 {
+    std::string key, added, removed;
+};
+
+std::vector<Row2021> rows_2021(const std::string& table) {
+    std::vector<Row2021> rows;
+    for (const auto& row : table_rows(table)) {
+        // | Title | Artist(s) | Album | Length | Added | Removed |
+        const auto removed_at = row.rfind(" | ", row.size() - 3);
+        const auto added_at = row.rfind(" | ", removed_at - 1);
+        const auto length_at = row.rfind(" | ", added_at - 1);
+        rows.push_back({plain::python_lower(line_of_cells(row.substr(2, length_at - 2))),
+                        row.substr(added_at + 3, removed_at - added_at - 3),
+                        row.substr(removed_at + 3, row.size() - removed_at - 5)});
+    }
+    return rows;
+}
+
 TEST(SynthGenerator, Cumulative2021IsRecomputedFromTheCommits) {
     test::TempDir dir;
     synth::generate_archive(dir.path() / "archive", options_for(Era::y2021, false));
@@ -273,23 +297,101 @@ TEST(SynthGenerator, Cumulative2021IsRecomputedFromTheCommits) {
     for (const auto& [file, table] : commits.back().cumulative) {
         EXPECT_NE(table.back(), '\n');
         std::string previous_key;
-        for (const auto& row : table_rows(table)) {
-            // | Title | Artist(s) | Album | Length | Added | Removed |
-            const auto removed_at = row.rfind(" | ", row.size() - 3);
-            const auto added_at = row.rfind(" | ", removed_at - 1);
-            const auto length_at = row.rfind(" | ", added_at - 1);
-            const std::string key =
-                plain::python_lower(line_of_cells(row.substr(2, length_at - 2)));
-            EXPECT_LT(previous_key, key) << "rows in key order";
-            previous_key = key;
-            const std::string added = row.substr(added_at + 3, removed_at - added_at - 3);
-            const std::string gone = row.substr(removed_at + 3, row.size() - removed_at - 5);
-            actual[file.substr(0, file.size() - 3)][key] = {added, gone};
-            removed += !gone.empty();
+        for (const auto& row : rows_2021(table)) {
+            EXPECT_LT(previous_key, row.key) << "rows in key order";
+            previous_key = row.key;
+            actual[file.substr(0, file.size() - 3)][row.key] = {row.added, row.removed};
+            removed += !row.removed.empty();
         }
     }
     EXPECT_EQ(actual, expected);
     EXPECT_GT(removed, 50u);
+}
+
+/// The commits of the quirks that change ids, and the ids each adds and removes.
+struct IdChange {
+    std::size_t at = 0; ///< index of the commit
+    std::string added, removed;
+};
+
+IdChange id_change(const std::vector<ArchiveCommit>& commits, std::string_view subject) {
+    IdChange change;
+    while (change.at < commits.size() && commits[change.at].subject != subject) {
+        ++change.at;
+    }
+    EXPECT_LT(change.at, commits.size()) << subject;
+    EXPECT_GT(change.at, 0u) << subject;
+    const auto& before = commits[change.at - 1].plain;
+    const auto& after = commits[change.at].plain;
+    for (const auto& [id, plain] : after) {
+        change.added = before.count(id) == 0 ? id : change.added;
+    }
+    for (const auto& [id, plain] : before) {
+        change.removed = after.count(id) == 0 ? id : change.removed;
+    }
+    return change;
+}
+
+/// True when the view has a row first seen before `date` and still present: the table
+/// was continued, not started anew.
+bool continues(const std::string& table, const std::string& date) {
+    const auto rows = rows_2021(table);
+    return std::any_of(rows.begin(), rows.end(),
+                       [&](const Row2021& row) { return row.added < date && row.removed.empty(); });
+}
+
+TEST(SynthGenerator, Tables2021ContinueByNameAcrossIdChanges) {
+    test::TempDir dir;
+    synth::generate_archive(dir.path() / "archive", options_for(Era::y2021, true));
+    const auto commits = archive_commits(dir.path() / "archive");
+    // A broken id deleted, and days later replaced by a new id with the same name line.
+    const IdChange deleted = id_change(commits, "Remove broken playlist");
+    const IdChange replaced = id_change(commits, "Replace broken playlist id");
+    const std::string name = name_line(commits[deleted.at - 1].plain.at(deleted.removed)) + ".md";
+    EXPECT_EQ(name_line(commits[replaced.at].plain.at(replaced.added)) + ".md", name);
+    EXPECT_EQ(commits[deleted.at].pretty.count(name), 0u);
+    for (const auto& row : rows_2021(commits[deleted.at].cumulative.at(name))) {
+        EXPECT_FALSE(row.removed.empty()) << "a deleted playlist's rows are removed";
+    }
+    const std::string& continued = commits[replaced.at].cumulative.at(name);
+    EXPECT_NE(continued.find("/playlists/plain/" + replaced.added + ")"), std::string::npos);
+    EXPECT_TRUE(continues(continued, commits[deleted.at].date));
+    // A name that moves to a new id while the old id carries on under another name.
+    const IdChange moved = id_change(commits, "Move a name to a new id");
+    const auto& after = commits[moved.at];
+    const std::string moved_name = name_line(after.plain.at(moved.added)) + ".md";
+    EXPECT_TRUE(continues(after.cumulative.at(moved_name), after.date));
+    EXPECT_NE(after.cumulative.at(moved_name).find(moved.added), std::string::npos);
+    std::size_t renamed = 0;
+    for (const auto& [id, plain] : commits[moved.at - 1].plain) {
+        if (name_line(plain) + ".md" == moved_name) {
+            const std::string new_name = name_line(after.plain.at(id)) + ".md";
+            EXPECT_NE(new_name, moved_name);
+            for (const auto& row : rows_2021(after.cumulative.at(new_name))) {
+                EXPECT_EQ(row.added, after.date) << "the old id's new name starts a table";
+            }
+            ++renamed;
+        }
+    }
+    EXPECT_EQ(renamed, 1u);
+}
+
+TEST(SynthGenerator, TablesCurrentAreKeptPerId) {
+    test::TempDir dir;
+    synth::generate_archive(dir.path() / "archive", options_for(Era::current, true));
+    const auto commits = archive_commits(dir.path() / "archive");
+    const IdChange deleted = id_change(commits, "Remove broken playlist");
+    const IdChange replaced = id_change(commits, "Replace broken playlist id");
+    const auto& after = commits[replaced.at];
+    EXPECT_EQ(after.pretty.count(deleted.removed + ".json"), 0u);
+    EXPECT_EQ(after.pretty.count(deleted.removed + ".md"), 0u);
+    const auto old_table = nlohmann::json::parse(after.cumulative.at(deleted.removed + ".json"));
+    for (const auto& track : old_table["tracks"]) {
+        EXPECT_FALSE(track["date_removed"].is_null()) << "a deleted playlist's rows are removed";
+    }
+    const auto new_table = nlohmann::json::parse(after.cumulative.at(replaced.added + ".json"));
+    EXPECT_EQ(new_table["date_first_scraped"], after.date);
+    EXPECT_EQ(new_table["name"], old_table["name"]);
 }
 
 /// A track of a pretty JSON as a plain line.
@@ -309,10 +411,7 @@ TEST(SynthGenerator, PrettyViewsCurrentHoldTheTracksOfThePlainFiles) {
     std::size_t local = 0;
     std::size_t one_artist_with_a_comma = 0;
     std::size_t duplicated = 0;
-    for (const auto& commit : archive_commits(dir.path() / "archive")) {
-        if (!is_bot_snapshot(commit)) {
-            continue;
-        }
+    for (const auto& commit : bot_snapshots(dir.path() / "archive")) {
         for (const auto& [id, plain] : commit.plain) {
             if (plain.empty()) {
                 continue; // registered, not scraped yet: no views
@@ -445,10 +544,7 @@ TEST(SynthGenerator, LineOneAndFinalNewlineFollowTheEra) {
                   R"(/playlists/plain/\1\) - \[githistory\]\(https://github\.githistory\.xyz/)"
                   R"(example/playlist-archive/blob/main/playlists/plain/\1\))");
         std::size_t files = 0;
-        for (const auto& commit : archive_commits(dir.path() / "archive")) {
-            if (!is_bot_snapshot(commit)) {
-                continue;
-            }
+        for (const auto& commit : bot_snapshots(dir.path() / "archive")) {
             for (const auto* directory : {&commit.plain, &commit.pretty, &commit.cumulative}) {
                 for (const auto& [name, content] : *directory) {
                     if (!content.empty()) {

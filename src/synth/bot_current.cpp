@@ -65,20 +65,23 @@ void update(Table& table, const std::vector<ScrapedTrack>& tracks, std::string_v
 /// Rows in the generator's order: lowercased title, then lowercased artist names, then
 /// duration, then track id.
 std::vector<const Row*> sorted_rows(const Table& table) {
-    const auto order = [](const Row* row) {
+    using Order = std::tuple<std::string, std::vector<std::string>, std::int32_t, std::string>;
+    std::vector<std::pair<Order, const Row*>> ordered;
+    for (const auto& [key, row] : table.rows) {
         std::vector<std::string> artists;
-        for (const auto& artist : row->track.artists) {
+        for (const auto& artist : row.track.artists) {
             artists.push_back(plain::python_lower(artist));
         }
-        return std::tuple(plain::python_lower(row->track.title), std::move(artists),
-                          row->track.duration_ms, row->track.id);
-    };
-    std::vector<const Row*> rows;
-    for (const auto& [key, row] : table.rows) {
-        rows.push_back(&row);
+        ordered.emplace_back(Order(plain::python_lower(row.track.title), std::move(artists),
+                                   row.track.duration_ms, row.track.id),
+                             &row);
     }
-    std::sort(rows.begin(), rows.end(),
-              [&](const Row* a, const Row* b) { return order(a) < order(b); });
+    std::sort(ordered.begin(), ordered.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<const Row*> rows;
+    for (const auto& [order, row] : ordered) {
+        rows.push_back(row);
+    }
     return rows;
 }
 

@@ -45,8 +45,13 @@ constexpr std::array<std::array<std::string_view, 3>, 10> k_awkward_tracks{
      {"Empty Fields", "", ""},
      {"Three -- Separators", "Album", "Extra"}}};
 
-Track awkward_track(std::size_t index) {
-    const auto& [title, artist, album] = k_awkward_tracks[index];
+/// A track whose names hold every character the current era escapes (with an era only,
+/// so that archives without one stay as they were).
+constexpr std::array<std::string_view, 3> k_escaped_track{
+    "Under_score ~Tilde~ #1 `Code` *Star* \\Back", "Dot. Dash-", "[Brackets] (Parens) | Pipe"};
+
+Track awkward_track(const std::array<std::string_view, 3>& names) {
+    const auto& [title, artist, album] = names;
     Track track;
     track.title = title;
     track.album = album;
@@ -157,10 +162,14 @@ class Generator {
         track.album = m_random.chance(0.5) ? track.title : fmt::format("{} {}", word(), word());
         // With quirks, each awkward line comes once first, so that every archive has all.
         if (m_options.quirks && m_awkward_given < k_awkward_tracks.size()) {
-            return awkward_track(m_awkward_given++);
+            return awkward_track(k_awkward_tracks[m_awkward_given++]);
+        }
+        if (m_options.quirks && m_options.era && m_awkward_given == k_awkward_tracks.size()) {
+            ++m_awkward_given;
+            return awkward_track(k_escaped_track);
         }
         if (m_options.quirks && m_random.chance(0.02)) {
-            return awkward_track(m_random.below(k_awkward_tracks.size()));
+            return awkward_track(k_awkward_tracks[m_random.below(k_awkward_tracks.size())]);
         }
         return track;
     }
@@ -185,6 +194,10 @@ class Generator {
             m_playlists[1].description = "First line of a long description.\nSecond line.";
             m_playlists[2].description = "A description\n\nwith a blank line inside.";
             m_playlists[3].empty_file = true; // newly registered: scraped from day 1 on
+            if (m_options.era && m_playlists.size() > 4) {
+                // Spotify's descriptions hold HTML entities, which the current era escapes too.
+                m_playlists[4].description = "Hits &amp; misses &#x2F; all day.";
+            }
             if (!m_playlists[0].tracks.empty()) {
                 const Entry duplicate = m_playlists[0].tracks.front();
                 m_playlists[0].tracks.push_back(duplicate); // the same track twice
@@ -537,7 +550,47 @@ class Generator {
                 branch_edit(m_playlists[8 % m_playlists.size()], time + 1100, "Edit on a branch");
             m_head = commit(state(), m_beside, {left, right}, time + 1200, "Merge branch 'edit'");
         }
+        if (m_options.era) {
+            id_change_quirks(day, time);
+        }
         m_current_dir = state();
+    }
+
+    /// The archive's id changes (SPEC "Playlist ids change"), with an era only, so that
+    /// archives without one stay as they were: a broken id replaced by hand a few days after
+    /// its file was deleted, and a name that moves to a new id while the old id carries on
+    /// under another name. The 2019-2021 tables, kept by name, continue across both.
+    void id_change_quirks(int day, std::int64_t time) {
+        const int days = m_options.days;
+        const int broken_on = (2 * days) / 5;
+        if (day == broken_on && day + 4 < days && m_playlists.size() > 4) {
+            m_playlists[4].present = false;
+            commit_main(time + 1300, "Remove broken playlist");
+        }
+        if (day == broken_on + 4 && m_playlists.size() > 4 && !m_playlists[4].present) {
+            m_playlists[4].id = playlist_id(m_bot_random);
+            m_playlists[4].present = true;
+            commit_main(time + 1300, "Replace broken playlist id");
+        }
+        if (day == (3 * days) / 5 && m_playlists.size() > 2) {
+            m_playlists.push_back(successor(m_playlists[2]));
+            m_playlists[2].name += " (Archive)";
+            ++m_playlists[2].revision;
+            commit_main(time + 1300, "Move a name to a new id");
+        }
+    }
+
+    /// A new playlist that takes over `playlist`'s name and tracks, as Spotify lists them
+    /// in a playlist it has never scraped.
+    PlaylistModel successor(const PlaylistModel& playlist) {
+        PlaylistModel next;
+        next.id = playlist_id(m_bot_random);
+        next.name = playlist.name;
+        next.description = playlist.description;
+        for (const auto& entry : playlist.tracks) {
+            next.tracks.push_back({entry.track});
+        }
+        return next;
     }
 
     GeneratorOptions m_options;

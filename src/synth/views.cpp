@@ -50,7 +50,7 @@ std::string heading(std::string_view name, std::string_view id) {
 
 std::string escape_markdown(std::string_view text) {
     std::string escaped(text);
-    // One character after another, in the generator's order: `\` first, so that the
+    // One special after another, in the archive's order: `\` first, so that the
     // backslashes put in later are not escaped again.
     for (const std::string_view special :
          {"\\", ". ", "#", "(", ")", "[", "]", "-", "*", "_", "`", "|", "~"}) {
