@@ -42,14 +42,16 @@ int run(int argc, char** argv) {
     option("quirks", po::bool_switch(&options.quirks),
            "add the real archive's quirks: merges carrying snapshots on their second parent, "
            "skewed clocks, renames, deletions and re-adds, empty files, duplicates, multi-line "
-           "descriptions, a sorted header, a directory inside the playlist directory");
+           "descriptions, a sorted header, a directory inside the playlist directory; with --era "
+           "also replaced ids, a name moving to another id and names that need escaping");
     option("era", po::value(&era)->value_name("2021|current"),
            "act as the archive's bot of that era: every commit also holds the pretty views and "
-           "the bot's own cumulative tables, in that era's layout");
+           "the bot's own cumulative tables, in that era's layout (for tests: such archives are "
+           "many times larger)");
     option("github",
            po::value(&options.github)->value_name("OWNER/REPO")->default_value(options.github),
-           "the archive's GitHub name, which the views' githistory links and (with --era) the "
-           "origin remote name");
+           "the archive's GitHub name: the views' githistory links name it, and (with --era) "
+           "the origin remote");
     po::variables_map values;
     try {
         po::store(po::parse_command_line(argc, argv, description), values);
