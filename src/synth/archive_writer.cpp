@@ -82,9 +82,17 @@ git_oid ArchiveWriter::write_tree(const std::map<std::string, DirEntry>& entries
     return id;
 }
 
+void ArchiveWriter::add_beside(std::map<std::string, DirEntry>& level, const BesideState& beside) {
+    for (const auto& [name, entries] : beside) {
+        if (!entries.empty()) {
+            level.emplace(name, DirEntry{write_tree(entries), GIT_FILEMODE_TREE});
+        }
+    }
+}
+
 git_oid ArchiveWriter::commit(const DirState& state, const std::vector<git_oid>& parents,
-                              std::int64_t time, std::string_view message,
-                              std::string_view readme) {
+                              std::int64_t time, std::string_view message, std::string_view readme,
+                              const BesideState& beside) {
     // Like git, leave out directories that would be empty.
     std::optional<git_oid> tree;
     if (!state.empty()) {
@@ -94,6 +102,9 @@ git_oid ArchiveWriter::commit(const DirState& state, const std::vector<git_oid>&
         std::map<std::string, DirEntry> level;
         if (tree) {
             level.emplace(*part, DirEntry{*tree, GIT_FILEMODE_TREE});
+        }
+        if (part == m_dir_parts.rbegin()) {
+            add_beside(level, beside);
         }
         if (std::next(part) == m_dir_parts.rend()) {
             level.emplace("README.md", DirEntry{write_blob(readme), GIT_FILEMODE_BLOB});
@@ -125,6 +136,14 @@ git_oid ArchiveWriter::commit(const DirState& state, const std::vector<git_oid>&
         flush_objects();
     }
     return id;
+}
+
+void ArchiveWriter::add_remote(const std::string& name, const std::string& url) {
+    git::check(git_remote_set_url(m_repo.get(), name.c_str(), url.c_str()), "recording remote {}",
+               name);
+    const std::string fetch = fmt::format("+refs/heads/*:refs/remotes/{}/*", name);
+    git::check(git_remote_add_fetch(m_repo.get(), name.c_str(), fetch.c_str()),
+               "recording remote {}", name);
 }
 
 void ArchiveWriter::flush_objects() {

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "synth/bot.hpp"
+
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace gh::synth {
@@ -18,6 +21,11 @@ struct GeneratorOptions {
     bool quirks = false;      ///< add the real archive's quirks (see generator.cpp)
     std::int64_t start_time = 1577880000; ///< 2020-01-01 12:00:00 UTC
     std::string dir = "playlists/plain";
+    /// With an era, each commit also holds the bot's pretty views and cumulative tables of
+    /// that era, computed from the generator's own playlists; without, there are none.
+    std::optional<Era> era;
+    /// The archive's GitHub name (OWNER/REPO): the views link it, the origin remote names it.
+    std::string github = "example/playlist-archive";
 };
 
 /// What was generated, for messages.

@@ -18,6 +18,7 @@ int run(int argc, char** argv) {
     gh::synth::GeneratorOptions options;
     std::string out;
     std::string scenario;
+    std::string era;
     po::options_description description(
         "Usage: gh-analyze-synth --out DIR [options]\n\n"
         "Creates a git repository holding a playlist archive's history: generated from a\n"
@@ -41,7 +42,16 @@ int run(int argc, char** argv) {
     option("quirks", po::bool_switch(&options.quirks),
            "add the real archive's quirks: merges carrying snapshots on their second parent, "
            "skewed clocks, renames, deletions and re-adds, empty files, duplicates, multi-line "
-           "descriptions, a sorted header, a directory inside the playlist directory");
+           "descriptions, a sorted header, a directory inside the playlist directory; with --era "
+           "also replaced ids, a name moving to another id and names that need escaping");
+    option("era", po::value(&era)->value_name("2021|current"),
+           "act as the archive's bot of that era: every commit also holds the pretty views and "
+           "the bot's own cumulative tables, in that era's layout (for tests: such archives are "
+           "many times larger)");
+    option("github",
+           po::value(&options.github)->value_name("OWNER/REPO")->default_value(options.github),
+           "the archive's GitHub name: the views' githistory links name it, and (with --era) "
+           "the origin remote");
     po::variables_map values;
     try {
         po::store(po::parse_command_line(argc, argv, description), values);
@@ -67,6 +77,17 @@ int run(int argc, char** argv) {
     }
     if (options.playlists < 1 || options.days < 1 || options.tracks < 0) {
         fmt::print(stderr, "gh-analyze-synth: error: --playlists and --days must be at least 1\n");
+        return 2;
+    }
+    if (era == "2021") {
+        options.era = gh::synth::Era::y2021;
+    } else if (era == "current") {
+        options.era = gh::synth::Era::current;
+    } else if (!era.empty()) {
+        fmt::print(stderr,
+                   "gh-analyze-synth: error: --era must be 2021 or current, not '{}'\n"
+                   "Try 'gh-analyze-synth --help'.\n",
+                   era);
         return 2;
     }
     const auto archive = gh::synth::generate_archive(out, options);
