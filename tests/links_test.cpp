@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace gh {
 namespace {
@@ -193,6 +194,164 @@ TEST(Links, TheCacheAndNoLinksAndAnotherPrettyDir) {
     }
     // Reading the views again after --no-links used the cache.
     EXPECT_EQ(cumulative(repo, {}), fresh);
+}
+
+} // namespace
+} // namespace gh
+
+#include "support/reference.hpp"
+#include "synth/bot.hpp"
+#include "synth/generator.hpp"
+
+#include <regex>
+
+namespace gh {
+namespace {
+
+/// What the reference finds for a row: its track url and length in seconds, or nothing.
+using ReferenceLinks = std::optional<std::pair<std::string, std::string>>;
+
+/// The reference's links of a row: the pretty view committed with the version it was last
+/// seen in, read with git itself and parsed with regular expressions (markdown) or as JSON,
+/// the last track whose `name -- artists -- album` is the row's line.
+ReferenceLinks reference_links(const std::filesystem::path& repo, const std::string& commit,
+                               const std::string& id, const std::string& line) {
+    const std::string q = test::shell_quote(repo.string());
+    const auto show = [&](const std::string& path) {
+        return test::run("git -C " + q + " show " + test::shell_quote(commit + ":" + path) +
+                         " 2>/dev/null || true");
+    };
+    const std::string pretty = "playlists/pretty/";
+    ReferenceLinks found;
+    if (const std::string json = show(pretty + id + ".json"); !json.empty()) {
+        const auto parsed = nlohmann::json::parse(json); // outlives the loop
+        for (const auto& track : parsed["tracks"]) {
+            std::string joined = track["name"].get<std::string>() + " -- ";
+            for (std::size_t i = 0; i < track["artists"].size(); ++i) {
+                joined += (i ? ", " : "") + track["artists"][i]["name"].get<std::string>();
+            }
+            joined += " -- " + track["album"]["name"].get<std::string>();
+            if (joined == line) {
+                found.emplace(track["url"].is_null() ? "" : track["url"].get<std::string>(),
+                              std::to_string(track["duration_ms"].get<std::int64_t>() / 1000));
+            }
+        }
+        return found;
+    }
+    const std::string plain = show("playlists/plain/" + id);
+    const std::string view = show(pretty + plain.substr(0, plain.find('\n')) + ".md");
+    if (view.find("playlists/plain/" + id + ")") > view.find('\n')) {
+        return found; // no view, or the view of another playlist of that name
+    }
+    // | n | [title](track url) | [a](url), [b](url) | [album](url) | m:ss |, with nothing
+    // escaped (2019-2021), or a local file's bare names. Each url occurs once in a row, and
+    // the generated artists' names hold no "](https://".
+    static const std::regex linked_row(
+        R"(^\| \d+ \| \[(.*)\]\((https://open\.spotify\.com/track/\w+)\) \| )"
+        R"(((?:(?:, )?\[.*?\]\(https://open\.spotify\.com/artist/\w+\))*) \| )"
+        R"(\[(.*)\]\(https://open\.spotify\.com/album/\w+\) \| (\d+(?::\d\d)*) \|$)");
+    static const std::regex bare_row(R"(^\| \d+ \| (.*?) \| (.*?) \| (.*) \| (\d+(?::\d\d)*) \|$)");
+    static const std::regex artist(R"(\[(.*?)\]\(https://open\.spotify\.com/artist/\w+\))");
+    for (const auto& text : test::lines_of(view)) {
+        std::smatch m;
+        std::string title, url, artists, album, length;
+        if (std::regex_match(text, m, linked_row)) {
+            const std::string cell =
+                text.substr(static_cast<std::size_t>(m.position(2)) + m[2].length() + 4);
+            const std::string links = cell.substr(0, cell.find(" | [" + m[4].str() + "]("));
+            for (auto it = std::sregex_iterator(links.begin(), links.end(), artist);
+                 it != std::sregex_iterator(); ++it) {
+                artists += (artists.empty() ? "" : ", ") + (*it)[1].str();
+            }
+            title = m[1];
+            url = m[2];
+            album = m[4];
+            length = m[5];
+        } else if (std::regex_match(text, m, bare_row)) {
+            title = m[1];
+            artists = m[2];
+            album = m[3];
+            length = m[4];
+        } else {
+            continue;
+        }
+        if (title + " -- " + artists + " -- " + album == line) {
+            std::int64_t seconds = 0;
+            std::stringstream parts(length);
+            for (std::string part; std::getline(parts, part, ':');) {
+                seconds = seconds * 60 + std::stoll(part);
+            }
+            found.emplace(url, std::to_string(seconds));
+        }
+    }
+    return found;
+}
+
+TEST(Differential, LinksAreThoseOfThePrettyViewOfTheVersionLastSeenIn) {
+    std::size_t linked = 0;
+    for (const auto era : {synth::Era::y2021, synth::Era::current}) {
+        for (std::uint64_t seed = 31; seed <= 32; ++seed) {
+            test::TempDir dir;
+            synth::GeneratorOptions generate;
+            generate.seed = seed;
+            generate.playlists = 4;
+            generate.days = 24;
+            generate.tracks = 8;
+            generate.quirks = seed % 2 == 1;
+            generate.era = era;
+            const auto repo = dir.path() / "archive";
+            synth::generate_archive(repo, generate);
+            engine::Options options;
+            options.repo = repo.string();
+            options.links = true;
+            options.quiet = true;
+            options.use_cache = false;
+            const auto engine = test::engine_tables(options);
+            std::size_t rows = 0;
+            for (const auto& table : engine.tables) {
+                for (const auto& row : table.rows) {
+                    const std::string line = std::string(row.title) + " -- " +
+                                             std::string(row.artists) + " -- " +
+                                             std::string(row.album);
+                    const auto expected = reference_links(
+                        repo, engine.labels.commits.at(row.last_seen), table.id, line);
+                    const ReferenceLinks actual =
+                        row.linked
+                            ? ReferenceLinks(std::pair(std::string(row.track_url),
+                                                       row.length_ms
+                                                           ? std::to_string(*row.length_ms / 1000)
+                                                           : std::string()))
+                            : std::nullopt;
+                    ASSERT_EQ(actual.has_value(), expected.has_value())
+                        << table.id << ": " << line << " seed " << seed << " era "
+                        << static_cast<int>(era) << " at "
+                        << engine.labels.commits.at(row.last_seen);
+                    if (actual) {
+                        EXPECT_EQ(*actual, *expected) << table.id << ": " << line;
+                        ++linked;
+                    }
+                    ++rows;
+                }
+            }
+            EXPECT_GT(rows, 20u);
+            // The cache continued from an earlier revision gives the same links.
+            options.use_cache = true;
+            options.rev = "HEAD~5";
+            test::engine_tables(options);
+            options.rev = "HEAD";
+            const auto cached = test::engine_tables(options);
+            std::vector<const tables::PlaylistTable*> a, b;
+            for (const auto& table : engine.tables) {
+                a.push_back(&table);
+            }
+            for (const auto& table : cached.tables) {
+                b.push_back(&table);
+            }
+            EXPECT_EQ(writers::render(a, engine.labels, writers::Format::csv, {}),
+                      writers::render(b, cached.labels, writers::Format::csv, {}));
+        }
+    }
+    EXPECT_GT(linked, 200u);
 }
 
 } // namespace
