@@ -55,6 +55,32 @@ TEST(PrettyView, Views2019And2021JoinEveryPlainLineOfTheirCommit) {
     }
 }
 
+TEST(PrettyView, RowsOfOtherTitlesAreSkippedWhenTitlesAreGiven) {
+    const std::string bytes = fixture("2021-1tPWTwuxOLsE2Do1JQSUxA.md");
+    View all;
+    all.parse(bytes, Form::markdown);
+    ASSERT_GT(all.tracks().size(), 3u);
+    // Two titles of the view, a prefix of the first (which keeps every row it begins: a
+    // row's title may be the start of its track's name), and one that is in no row.
+    const std::vector<std::string_view> titles{all.tracks()[0].name, all.tracks()[2].name,
+                                               all.tracks()[0].name.substr(0, 3), "Nowhere"};
+    View some;
+    some.parse(bytes, Form::markdown, titles);
+    std::vector<std::string_view> read;
+    for (const Track& track : some.tracks()) {
+        read.push_back(track.name);
+    }
+    std::vector<std::string_view> expected;
+    for (const Track& track : all.tracks()) {
+        if (track.name.starts_with(titles[1]) || track.name.starts_with(titles[2])) {
+            expected.push_back(track.name);
+        }
+    }
+    EXPECT_EQ(read, expected);
+    EXPECT_LT(read.size(), all.tracks().size()); // rows were skipped
+    EXPECT_EQ(some.unreadable_rows(), 0u);
+}
+
 TEST(PrettyView, CurrentEraMarkdownIsUnescaped) {
     View view;
     view.parse(fixture("current-era-37i9dQZF1DX5LEXW9eXA0n.md"), Form::escaped_markdown);

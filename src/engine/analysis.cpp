@@ -362,6 +362,9 @@ constexpr std::size_t k_read_ahead = 128;
 /// a new builder). Versions are read newest first, a batch at a time: git's packs store
 /// older versions as deltas of newer ones, so each read then starts from a base the
 /// previous read left in libgit2's cache. They are applied oldest first.
+/// Up to how many rows' titles a pretty view's rows are compared with before being read.
+constexpr std::size_t k_titles_looked_for = 16;
+
 /// Gives the rows last seen in the versions this run applied (from `first` on) the links
 /// and lengths of those versions' pretty views. Only the versions some row was last seen
 /// in are read, newest first like the plain files, in batches. `names` are the playlist's
@@ -401,6 +404,7 @@ void link_rows(tables::TableBuilder& builder, std::size_t first,
     pretty::View view;
     std::vector<git_oid> ids;
     std::vector<std::uint32_t> rows;
+    std::vector<std::string_view> titles;
     for (std::size_t begin = 0; begin < wanted.size(); begin += k_read_ahead) {
         const auto batch =
             std::span(wanted).subspan(begin, std::min(k_read_ahead, wanted.size() - begin));
@@ -427,7 +431,15 @@ void link_rows(tables::TableBuilder& builder, std::size_t first,
                 // that took over another's name is not given the other's links.
                 if (each.found->form != pretty::Form::markdown ||
                     pretty::linked_playlist(bytes.view()) == std::string_view(builder.id())) {
-                    view.parse(bytes.view(), each.found->form);
+                    // A few rows of a long view are looked for by title; many, by reading it.
+                    titles.clear();
+                    for (const std::uint32_t row : rows) {
+                        titles.push_back(builder.state().table.rows[row].title);
+                    }
+                    view.parse(bytes.view(), each.found->form,
+                               titles.size() <= k_titles_looked_for
+                                   ? std::span(titles)
+                                   : std::span<std::string_view>());
                 }
             }
             // Rows no view gives links to have none.

@@ -202,7 +202,26 @@ void View::clear() {
     m_storage_used = 0;
 }
 
-void View::parse(std::string_view bytes, Form form) {
+namespace {
+
+/// Whether a 2019-2021 row's title cell (`| n | [title](` or `| n | title | `) starts with
+/// one of `titles`. A row's title is its plain line up to the first " -- ", so the name of
+/// the track that is that line starts with it (the name may hold " -- " itself). A row
+/// that is not shaped so is kept, for parse_row to judge.
+bool may_have_title(std::string_view row, std::span<const std::string_view> titles) {
+    const auto cell = row.find(k_cell_separator);
+    if (cell == std::string_view::npos) {
+        return true;
+    }
+    std::string_view rest = row.substr(cell + k_cell_separator.size());
+    take(rest, "[");
+    return std::any_of(titles.begin(), titles.end(),
+                       [&](std::string_view title) { return rest.starts_with(title); });
+}
+
+} // namespace
+
+void View::parse(std::string_view bytes, Form form, std::span<const std::string_view> titles) {
     clear();
     if (form == Form::json) {
         parse_json(bytes);
@@ -220,6 +239,9 @@ void View::parse(std::string_view bytes, Form form) {
         rest.remove_prefix(row.size());
         if (row.ends_with('\r')) {
             row.remove_suffix(1);
+        }
+        if (!titles.empty() && form == Form::markdown && !may_have_title(row, titles)) {
+            continue;
         }
         if (!parse_row(row, form == Form::escaped_markdown)) {
             ++m_unreadable;

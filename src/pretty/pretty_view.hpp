@@ -52,7 +52,10 @@ class View {
 
     /// Reads `bytes` (which must outlive the view's use) as `form`. Rows that cannot be
     /// read are skipped and counted; a view that cannot be read at all has no tracks.
-    void parse(std::string_view bytes, Form form);
+    /// With `titles`, a 2019-2021 view's rows whose title starts with none of them are
+    /// skipped unread: a caller that wants a few tracks of a long view need not read them
+    /// all.
+    void parse(std::string_view bytes, Form form, std::span<const std::string_view> titles = {});
     /// No tracks, as when no view was found.
     void clear();
 
