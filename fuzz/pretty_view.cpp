@@ -15,8 +15,8 @@ namespace {
 using namespace gh::pretty;
 
 bool within(std::string_view part, std::string_view whole) {
-    return part.empty() ||
-           (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+    return part.empty() || (part.data() >= whole.data() &&
+                            part.data() + part.size() <= whole.data() + whole.size());
 }
 
 /// A url the parser hands on holds no byte that could end a markdown link or a field.
@@ -70,7 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check_view(view, bytes, form);
     }
     if (const auto id = linked_playlist(bytes)) {
-        GH_FUZZ_REQUIRE(!id->empty() && within(*id, bytes) && bytes.find('\n') > static_cast<std::size_t>(id->data() - bytes.data()));
+        GH_FUZZ_REQUIRE(!id->empty() && within(*id, bytes) &&
+                        bytes.find('\n') > static_cast<std::size_t>(id->data() - bytes.data()));
     }
     // A length read back from its own text is the same length.
     const std::string_view first_line = bytes.substr(0, bytes.find('\n'));

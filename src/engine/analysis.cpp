@@ -358,10 +358,6 @@ class BlobReader {
 /// How many versions are read ahead of applying them.
 constexpr std::size_t k_read_ahead = 128;
 
-/// Continues a playlist's table with the versions it has not seen yet (all of them for
-/// a new builder). Versions are read newest first, a batch at a time: git's packs store
-/// older versions as deltas of newer ones, so each read then starts from a base the
-/// previous read left in libgit2's cache. They are applied oldest first.
 /// Up to how many rows' titles a pretty view's rows are compared with before being read.
 constexpr std::size_t k_titles_looked_for = 16;
 
@@ -382,7 +378,6 @@ void link_rows(tables::TableBuilder& builder, std::size_t first,
         std::size_t version;
         std::span<const std::pair<std::uint32_t, std::uint32_t>> rows;
         std::optional<PrettyViews::Found> found;
-        git::ObjectBytes bytes;
     };
     std::vector<Wanted> wanted;
     for (std::size_t i = 0; i < to_link.size();) {
@@ -396,9 +391,7 @@ void link_rows(tables::TableBuilder& builder, std::size_t first,
                                  return v.snapshot < snapshot;
                              });
         wanted.push_back({static_cast<std::size_t>(version - versions.begin()),
-                          std::span(to_link).subspan(i, end - i),
-                          std::nullopt,
-                          {}});
+                          std::span(to_link).subspan(i, end - i), std::nullopt});
         i = end;
     }
     pretty::View view;
