@@ -19,8 +19,12 @@ bool within(std::string_view part, std::string_view whole) {
                             part.data() + part.size() <= whole.data() + whole.size());
 }
 
-/// A url the parser hands on holds no byte that could end a markdown link or a field.
+/// A url the parser hands on is an https one, with no byte that could end a markdown link
+/// or a field.
 bool clean_url(std::string_view url) {
+    if (!url.empty() && !url.starts_with("https://")) {
+        return false;
+    }
     for (const char c : url) {
         if (static_cast<unsigned char>(c) <= ' ' || c == ')' || c == 0x7f) {
             return false;

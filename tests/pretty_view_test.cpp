@@ -120,14 +120,16 @@ TEST(PrettyView, NamesWithLinkCharactersAndBareNamesStayWhole) {
         "[Tyler, The Creator](https://open.spotify.com/artist/A1), [x](https://open.spotify.com/"
         "artist/A2) | [Al | bum](https://open.spotify.com/album/B1) | 1:02:03 |\n"
         "| 2 | Local Song | Local Band | Local Album | 45 |\n"
+        "| 6 | Long | A | B | 1193:02:48 |\n"
         "| 3 | not | a | row |\n"
         "| 4 | [t](https://open.spotify.com/track/T 2) | [a](https://open.spotify.com/artist/A) "
         "| [b](https://open.spotify.com/album/B) | 3:00 |\n"
         "\nafter the table\n| 5 | [late](https://open.spotify.com/track/L) | a | b | 1:00 |\n";
     View view;
     view.parse(view_text, Form::markdown);
-    ASSERT_EQ(view.tracks().size(), 2u);
-    EXPECT_EQ(view.unreadable_rows(), 2u); // a short row, and a url with a space
+    ASSERT_EQ(view.tracks().size(), 3u);
+    EXPECT_EQ(view.unreadable_rows(), 2u);      // a short row, and a url with a space
+    EXPECT_FALSE(view.tracks()[2].duration_ms); // too long for milliseconds: none
     std::string line;
     view.plain_line(view.tracks()[0], line);
     EXPECT_EQ(line, "a [b] (c) | d -- Tyler, The Creator, x -- Al | bum");
@@ -147,12 +149,14 @@ TEST(PrettyView, DamagedViewsHaveNoTracks) {
     }
     for (const std::string_view bytes :
          {std::string_view("{"), std::string_view("[]"), std::string_view(R"({"tracks": 3})"),
-          std::string_view(R"({"tracks": [1, {"name": 2}, {"name": "a", "artists": [],
-                              "album": {"name": "b", "url": "u v"}}]})")}) {
+          std::string_view(R"json({"tracks": [1, {"name": 2}, {"name": "a", "artists": [],
+              "album": {"name": "b", "url": "https://u v"}},
+              {"name": "c", "artists": [], "url": "javascript:alert(1)",
+               "album": {"name": "d", "url": null}}]})json")}) {
         view.parse(bytes, Form::json);
         EXPECT_TRUE(view.tracks().empty()) << bytes;
     }
-    EXPECT_EQ(view.unreadable_rows(), 3u);
+    EXPECT_EQ(view.unreadable_rows(), 4u);
 }
 
 TEST(PrettyView, LinkedPlaylistAndLengths) {

@@ -33,9 +33,13 @@ constexpr std::array<bool, 256> k_not_in_url = [] {
     return set;
 }();
 
+/// A url the outputs may link to: none, or an https one that cannot end a link early (a
+/// view that gives a `javascript:` url, say, is not believed).
 bool is_plain_url(std::string_view url) {
-    return std::none_of(url.begin(), url.end(),
-                        [](char c) { return k_not_in_url[static_cast<unsigned char>(c)]; });
+    return url.empty() ||
+           (url.starts_with("https://") && std::none_of(url.begin(), url.end(), [](char c) {
+                return k_not_in_url[static_cast<unsigned char>(c)];
+            }));
 }
 
 /// What ends a link's text and starts its url, by the kind of thing linked.
@@ -165,7 +169,10 @@ bool View::parse_row(std::string_view row, bool escaped) {
     std::string_view rest = row.substr(number_end + k_cell_separator.size(),
                                        length_at - number_end - k_cell_separator.size());
     Track track;
-    track.duration_ms = length ? std::optional(*length * 1000) : std::nullopt;
+    // (A length past 49 days would not fit in milliseconds: none rather than a wrong one.)
+    if (length && *length <= UINT32_MAX / 1000) {
+        track.duration_ms = *length * 1000;
+    }
     track.first_artist = static_cast<std::uint32_t>(m_artists.size());
     const auto drop_artists = [&] {
         m_artists.resize(track.first_artist);
