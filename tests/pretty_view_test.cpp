@@ -82,8 +82,9 @@ TEST(PrettyView, RowsOfOtherTitlesAreSkippedWhenTitlesAreGiven) {
 }
 
 TEST(PrettyView, CurrentEraMarkdownIsUnescaped) {
+    const std::string bytes = fixture("current-era-37i9dQZF1DX5LEXW9eXA0n.md"); // outlives the view
     View view;
-    view.parse(fixture("current-era-37i9dQZF1DX5LEXW9eXA0n.md"), Form::escaped_markdown);
+    view.parse(bytes, Form::escaped_markdown);
     ASSERT_EQ(view.tracks().size(), 50u);
     EXPECT_EQ(view.unreadable_rows(), 0u);
     const Track& first = view.tracks().front();

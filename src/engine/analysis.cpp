@@ -417,9 +417,9 @@ void link_rows(tables::TableBuilder& builder, std::size_t first,
                 rows.push_back(row);
             }
             view.clear();
+            git::ObjectBytes bytes; // the view's texts point into it until link_rows is done
             if (each.found) {
-                const auto bytes =
-                    reader.read_pretty(*each.found, analysis, versions[each.version].snapshot);
+                bytes = reader.read_pretty(*each.found, analysis, versions[each.version].snapshot);
                 // A view named by a name must link this playlist in its line 1: a playlist
                 // that took over another's name is not given the other's links.
                 if (each.found->form != pretty::Form::markdown ||
