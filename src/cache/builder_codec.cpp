@@ -25,6 +25,8 @@ using detail::Writer;
 /// The builder's fields before its rows.
 struct BuilderHeader {
     std::string_view id, name, description;
+    std::vector<tables::NameChange> names;
+    std::string_view present_view;
     std::uint32_t versions = 0;
     bool deleted = false;
     std::uint32_t stray_lines = 0;
@@ -37,6 +39,18 @@ BuilderHeader read_header(Reader& in, std::size_t snapshots) {
     header.id = in.text_view();
     header.name = in.text_view();
     header.description = in.text_view();
+    const auto names = in.varint_count(2);
+    for (std::size_t i = 0; i < names; ++i) {
+        const auto snapshot = in.small(snapshots == 0 ? 0 : snapshots - 1);
+        if (!header.names.empty() && snapshot <= header.names.back().snapshot) {
+            throw std::runtime_error("names out of snapshot order");
+        }
+        header.names.push_back({snapshot, std::string(in.text_view())});
+    }
+    header.present_view = in.text_view();
+    if (!header.present_view.empty() && header.present_view.size() != 20 /* a SHA-1 */) {
+        throw std::runtime_error("a pretty view id that is not an object id");
+    }
     header.versions = in.small(UINT32_MAX);
     header.deleted = in.integer<std::uint8_t>() != 0;
     header.stray_lines = in.small(UINT32_MAX);
@@ -58,6 +72,8 @@ tables::TableBuilder::State read_builder(Reader& in, std::size_t snapshots, std:
     table.id = header.id;
     table.name = header.name;
     table.description = header.description;
+    table.names = header.names;
+    table.present_view = header.present_view;
     table.versions = header.versions;
     table.deleted = header.deleted;
     table.stray_lines = header.stray_lines;
@@ -152,7 +168,8 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
     const auto& state = built.state();
     const auto& table = state.table;
     const auto& order = built.key_order();
-    header = {table.id, table.versions, table.stray_lines, table.first_stray, 0, {}, {}, {}};
+    header = {table.id, table.versions, table.stray_lines, table.first_stray, 0, {}, {},
+              {},       table.name,     table.present_view};
 
     // Where each text is: still in the pool, when the builder was restored from it and
     // the text is one of the pool's (a restored row's texts are views into it), or new,
@@ -217,6 +234,12 @@ BuilderToSave::BuilderToSave(const tables::TableBuilder& built, const SavedBuild
     out.text(table.id);
     out.text(table.name);
     out.text(table.description);
+    out.varint(table.names.size());
+    for (const auto& change : table.names) {
+        out.varint(change.snapshot);
+        out.text(change.name);
+    }
+    out.text(table.present_view);
     out.varint(table.versions);
     out.integer<std::uint8_t>(table.deleted);
     out.varint(table.stray_lines);

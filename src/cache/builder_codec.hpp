@@ -31,6 +31,11 @@ struct SavedBuilder {
     std::string_view bytes;                 ///< into Saved::file
     std::string_view pool;                  ///< the whole pool, into Saved::pool_file
     std::shared_ptr<const void> pool_owner; ///< keeps `pool` mapped for restored tables
+    /// The playlist's name and the pretty view its present rows were linked from (see
+    /// tables::PlaylistTable), so that a run can tell whether they need new links without
+    /// reading the builder.
+    std::string name;
+    std::string present_view;
 };
 
 /// A builder to save: serialized as soon as it is built (so that it can be freed), or

@@ -33,6 +33,8 @@ SavedBuilder read_record(Reader& in) {
         const auto snapshot = in.integer<std::uint32_t>();
         builder.first_stray = {snapshot, in.integer<std::uint32_t>()};
     }
+    builder.name = in.text();
+    builder.present_view = in.text();
     builder.pool_bytes = in.integer<std::uint64_t>();
     builder.bytes = in.bytes(in.integer<std::uint32_t>());
     return builder;
@@ -49,6 +51,8 @@ void write_record(Writer& out, const BuilderToSave& builder) {
         out.integer<std::uint32_t>(header.first_stray->first);
         out.integer<std::uint32_t>(header.first_stray->second);
     }
+    out.text(header.name);
+    out.text(header.present_view);
     out.integer<std::uint64_t>(header.pool_bytes);
     out.text(builder.serialized ? *builder.serialized : header.bytes);
 }

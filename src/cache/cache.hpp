@@ -25,7 +25,7 @@ namespace gh::cache {
 /// Bumped whenever what is saved changes. A change of the rules that computed it is
 /// named by tables::MembershipLedger::k_rules_version, which Settings::describe includes
 /// beside this version; the digest of the rules' sources is there too (src/CMakeLists.txt).
-inline constexpr std::uint32_t k_format_version = 7;
+inline constexpr std::uint32_t k_format_version = 8;
 
 /// Everything that changes the result besides the history itself.
 struct Settings {

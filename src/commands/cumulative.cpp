@@ -5,13 +5,16 @@
 #include "commands/options.hpp"
 #include "commands/output.hpp"
 #include "commands/output_manifest.hpp"
+#include "engine/archive_layout.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file_names.hpp"
 #include "util/parallel.hpp"
 #include "util/terminal.hpp"
+#include "writers/archive_layout.hpp"
 #include "writers/table_writer.hpp"
 
 #include <filesystem>
+#include <set>
 
 namespace po = boost::program_options;
 
@@ -23,6 +26,8 @@ struct CumulativeOptions {
     HistoryOptions history;
     std::string format = "md";
     std::string out;
+    std::string layout = "id";
+    std::string github;
 };
 
 writers::MarkdownLinks markdown_links(const std::string& dir) {
@@ -186,6 +191,92 @@ void report_stray_lines(const std::vector<engine::BuiltPlaylist>& built,
     }
 }
 
+/// `--layout archive`: the archive's own cumulative files, as its generator wrote them in
+/// the era the repository is in (SPEC "The archive's own layouts").
+ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis& analysis) {
+    const engine::Era era = engine::detect_era(analysis);
+    if (era == engine::Era::current) {
+        fail("the archive at {} is in the current era (its pretty views are named by playlist "
+             "id), whose layout gh-analyze cannot write yet; only the 2019-2021 layout is "
+             "written",
+             git::hex(analysis.history.tip));
+    }
+    std::string github = options.github;
+    if (github.empty()) {
+        github = engine::origin_github_name(analysis).value_or("");
+    }
+    if (github.empty()) {
+        throw Error::usage("--layout archive links each playlist's githistory page, which needs "
+                           "the archive's GitHub name: give --github OWNER/REPO (the 'origin' "
+                           "remote is not a GitHub repository)\n"
+                           "Try 'gh-analyze cumulative --help'.");
+    }
+    // A name's table may continue another playlist's: every playlist is built, and the
+    // tables of the names the selected playlists carried are written.
+    const std::set<std::string> wanted(analysis.selected.begin(), analysis.selected.end());
+    analysis.selected.clear();
+    for (const auto& [id, versions] : analysis.history.playlists) {
+        analysis.selected.push_back(id);
+    }
+    bool complete = true;
+    auto built = engine::build_tables(analysis, options.history, complete);
+    if (!options.history.quiet) {
+        report_stray_lines(built, analysis);
+    }
+    auto named = engine::name_tables(analysis, engine::tables_at_tip(std::move(built), analysis));
+    if (!options.history.quiet) {
+        const auto continued = std::count_if(
+            named.begin(), named.end(), [](const auto& table) { return table.ids.size() > 1; });
+        if (continued > 0) {
+            note("{} of {} tables continue from one playlist id to another: the 2019-2021 "
+                 "archive kept a table per playlist name",
+                 continued, named.size());
+        }
+    }
+
+    const std::filesystem::path out = options.out;
+    std::error_code error;
+    std::filesystem::create_directories(out, error);
+    if (error) {
+        fail("cannot create output directory {}: {}", out.string(), error.message());
+    }
+    remove_stale_temporaries(out, [](std::string_view target) { return target.ends_with(".md"); });
+    const writers::ArchiveLinks links{analysis.history.dir, analysis.pretty->dir(), github};
+    FileReleaser releaser;
+    std::size_t written = 0;
+    std::size_t unchanged = 0;
+    for (const auto& table : named) {
+        if (std::none_of(table.ids.begin(), table.ids.end(),
+                         [&](const std::string& id) { return wanted.contains(id); })) {
+            continue;
+        }
+        if (!is_safe_file_name(table.name + ".md")) {
+            // The archive's generator could not have written it either (hand-made files
+            // hold a path on line 1): said, not a failure.
+            warn("not writing the table of the playlist name '{}' ({}): a name that cannot be "
+                 "a file name here (expected 1 to 200 bytes of UTF-8 without '/', '\\' or "
+                 "control characters, not starting with '.' or '-')",
+                 escape_control(table.name), table.table.id);
+            continue;
+        }
+        try {
+            const bool changed = write_file_atomically(
+                out / (table.name + ".md"),
+                writers::render_archive_2021(table.table, table.name, analysis.labels, links),
+                &releaser);
+            ++(changed ? written : unchanged);
+        } catch (const std::exception& failure) {
+            warn("not writing the table of '{}': {}", escape_control(table.name), failure.what());
+            complete = false;
+        }
+    }
+    if (!options.history.quiet) {
+        note("{} tables in {}: {} written, {} unchanged", written + unchanged, out.string(),
+             written, unchanged);
+    }
+    return complete ? ExitCode::ok : ExitCode::incomplete;
+}
+
 } // namespace
 
 ExitCode run_cumulative(const std::vector<std::string>& args) {
@@ -200,14 +291,40 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
            "md (the archive's cumulative layout), csv (RFC 4180), tsv or json");
     option("out", po::value(&options.out)->value_name("DIR"),
            "write one file per playlist, DIR/<id>.<format>; without it, write to stdout");
+    option("layout",
+           one_of(&options.layout, {"id", "archive"})
+               ->value_name("LAYOUT")
+               ->default_value(options.layout),
+           "id (one table per playlist id, as --format says) or archive (the archive's own "
+           "cumulative files, byte for byte, for the era of its pretty views; needs --out)");
+    option("github", po::value(&options.github)->value_name("OWNER/REPO"),
+           "the archive's GitHub name, for --layout archive's githistory links (default: "
+           "from the 'origin' remote)");
     if (!parse_command_line(args, description, "cumulative", "[options]")) {
         return ExitCode::ok;
     }
     const auto format = writers::parse_format(options.format).value();
+    if (!options.github.empty() && !engine::parse_github_name(options.github)) {
+        throw Error::usage("--github '{}': expected OWNER/REPO, as in "
+                           "mackorone/spotify-playlist-archive\n"
+                           "Try 'gh-analyze cumulative --help'.",
+                           escape_control(options.github));
+    }
+    const bool archive = options.layout == "archive";
+    if (archive &&
+        (options.out.empty() || format != writers::Format::markdown || !options.history.links)) {
+        throw Error::usage("--layout archive writes the archive's own markdown files, with "
+                           "their links, into a directory: it needs --out DIR and --format md, "
+                           "and cannot be used with --no-links\n"
+                           "Try 'gh-analyze cumulative --help'.");
+    }
 
     PhaseTimer timer;
     engine::Analysis analysis = engine::analyse(options.history);
     timer.lap("walk");
+    if (archive) {
+        return write_archive_layout(options, analysis);
+    }
     // (engine::build_tables reports its own "save cache" lap)
     if (options.out.empty() && format == writers::Format::markdown &&
         analysis.selected.size() != 1) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <numeric>
 #include <set>
 #include <system_error>
@@ -283,7 +284,7 @@ Analysis analyse(const Options& options) {
     }
     analysis.calendar.tip_day = zone.day_of(analysis.history.tip_time);
     if (!pretty.empty()) {
-        analysis.pretty = std::make_shared<PrettyViews>(pretty, analysis.history.snapshots.size());
+        analysis.pretty = std::make_shared<PrettyViews>(pretty);
     }
 
     if (options.playlists.empty()) {
@@ -324,16 +325,24 @@ class BlobReader {
                                    history.snapshots.at(snapshot).commit);
     }
 
-    /// The pretty view committed with a version, if there is one.
-    std::optional<PrettyViews::Found> find_pretty(const Analysis& analysis, std::uint32_t snapshot,
+    /// A playlist's pretty view at a commit, if there is one.
+    std::optional<PrettyViews::Found> find_pretty(const Analysis& analysis, const git_oid& commit,
                                                   std::string_view id, std::string_view name) {
-        return analysis.pretty->find(analysis.history, snapshot, id, name, m_objects, m_repo.get());
+        return analysis.pretty->find(commit, id, name, m_objects, m_repo.get());
     }
 
     git::ObjectBytes read_pretty(const PrettyViews::Found& found, const Analysis& analysis,
-                                 std::uint32_t snapshot) {
+                                 const git_oid& commit) {
         return m_objects.read_blob(found.blob, "{}/{} at commit {}", analysis.pretty->dir(),
-                                   found.file, analysis.history.snapshots.at(snapshot).commit);
+                                   found.file, commit);
+    }
+
+    git_oid parent_of(const git_oid& commit) {
+        const auto parent = history::first_parent(m_objects, m_repo.get(), commit);
+        if (!parent) {
+            fail("commit {} has no parent, yet a track was seen gone in it", commit);
+        }
+        return *parent;
     }
 
     /// Counts the rows link_rows gave links to, and those it could not.
@@ -361,73 +370,103 @@ constexpr std::size_t k_read_ahead = 128;
 /// Up to how many rows' titles a pretty view's rows are compared with before being read.
 constexpr std::size_t k_titles_looked_for = 16;
 
-/// Gives the rows last seen in the versions this run applied (from `first` on) the links
-/// and lengths of those versions' pretty views. Only the versions some row was last seen
-/// in are read, newest first like the plain files, in batches. `names` are the playlist's
-/// names as of each of those versions, which name the 2019-2021 views.
-void link_rows(tables::TableBuilder& builder, std::size_t first,
-               const std::vector<std::string>& names, const Analysis& analysis,
-               BlobReader& reader) {
-    const auto& versions = analysis.history.playlists.find(builder.id())->second;
-    if (first >= versions.size()) {
-        return;
-    }
-    // The rows by the version they were last seen in; versions are in snapshot order.
-    const auto to_link = builder.rows_to_link(versions[first].snapshot);
+/// The raw bytes of a blob id, as a table keeps the view its present rows were linked from.
+std::string raw_id(const git_oid& id) {
+    return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
+}
+
+/// Gives rows the links and length of the last commit that had them, as the archive's
+/// generator did (it updated a present track's links every day, whether or not its plain
+/// file changed): a row still present takes the pretty view at the analysed revision, a
+/// removed one the view at the first parent of the commit it was seen gone in. The rows
+/// are those seen or removed by `applied` (the versions this run applied, in snapshot
+/// order), and every present row when the view at the revision is not the one they were
+/// linked from. Views are read newest first, in batches. `names[i]` is the playlist's
+/// name as of `applied[i]` (2019-2021 views are named by it), `name_before` as of the
+/// version before the first.
+void link_rows(tables::TableBuilder& builder, std::span<const StreamVersion> applied,
+               const std::vector<std::string>& names, std::string_view name_before,
+               const Analysis& analysis, BlobReader& reader) {
     struct Wanted {
-        std::size_t version;
-        std::span<const std::pair<std::uint32_t, std::uint32_t>> rows;
+        git_oid commit{};
+        std::string_view id;
+        std::string_view name;
+        std::vector<std::uint32_t> rows;
         std::optional<PrettyViews::Found> found;
     };
     std::vector<Wanted> wanted;
-    for (std::size_t i = 0; i < to_link.size();) {
-        std::size_t end = i;
-        while (end < to_link.size() && to_link[end].first == to_link[i].first) {
-            ++end;
+    const auto& ledger = builder.state().ledger;
+    const auto& table = builder.state().table;
+    // Present rows: the view at the revision.
+    if (table.deleted) {
+        builder.set_present_view({});
+    } else if (table.versions > 0) {
+        const std::string_view id =
+            applied.empty() ? std::string_view(builder.id()) : applied.back().id;
+        Wanted present{analysis.history.tip, id, table.name, {}, std::nullopt};
+        present.found = reader.find_pretty(analysis, present.commit, id, table.name);
+        const std::string view = present.found ? raw_id(present.found->blob) : std::string();
+        const bool relink_all = view != table.present_view;
+        for (std::uint32_t row = 0; row < table.rows.size(); ++row) {
+            if (ledger.present(row) &&
+                (relink_all ||
+                 (!applied.empty() && ledger.last_snapshot() >= applied.front().snapshot))) {
+                present.rows.push_back(row);
+            }
         }
-        const auto version =
-            std::lower_bound(versions.begin(), versions.end(), to_link[i].first,
-                             [](const history::Version& v, std::uint32_t snapshot) {
-                                 return v.snapshot < snapshot;
-                             });
-        wanted.push_back({static_cast<std::size_t>(version - versions.begin()),
-                          std::span(to_link).subspan(i, end - i), std::nullopt});
-        i = end;
+        builder.set_present_view(view);
+        if (!present.rows.empty()) {
+            wanted.push_back(std::move(present));
+        }
+    }
+    // Removed rows: the view before the commit they were seen gone in, newest first.
+    if (!applied.empty()) {
+        std::map<std::uint32_t, std::vector<std::uint32_t>, std::greater<>> removed;
+        for (std::uint32_t row = 0; row < table.rows.size(); ++row) {
+            const auto& removal = ledger.entry(row).removed;
+            if (!ledger.present(row) && removal && *removal >= applied.front().snapshot) {
+                removed[*removal].push_back(row);
+            }
+        }
+        for (auto& [snapshot, rows] : removed) {
+            const auto at = std::lower_bound(
+                applied.begin(), applied.end(), snapshot,
+                [](const StreamVersion& v, std::uint32_t s) { return v.snapshot < s; });
+            const auto k = static_cast<std::size_t>(at - applied.begin());
+            const git_oid parent = reader.parent_of(analysis.history.snapshots.at(snapshot).commit);
+            wanted.push_back({parent, k > 0 ? applied[k - 1].id : applied[k].id,
+                              k > 0 ? std::string_view(names.at(k - 1)) : name_before,
+                              std::move(rows), std::nullopt});
+            wanted.back().found =
+                reader.find_pretty(analysis, parent, wanted.back().id, wanted.back().name);
+        }
     }
     pretty::View view;
     std::vector<git_oid> ids;
-    std::vector<std::uint32_t> rows;
     std::vector<std::string_view> titles;
     for (std::size_t begin = 0; begin < wanted.size(); begin += k_read_ahead) {
         const auto batch =
             std::span(wanted).subspan(begin, std::min(k_read_ahead, wanted.size() - begin));
         ids.clear();
-        for (Wanted& each : batch) {
-            const std::uint32_t snapshot = versions[each.version].snapshot;
-            each.found = reader.find_pretty(analysis, snapshot, builder.id(),
-                                            names.at(each.version - first));
+        for (const Wanted& each : batch) {
             if (each.found) {
                 ids.push_back(each.found->blob);
             }
         }
         reader.prefetch(ids);
-        for (Wanted& each : batch) {
-            rows.clear();
-            for (const auto& [snapshot, row] : each.rows) {
-                rows.push_back(row);
-            }
+        for (const Wanted& each : batch) {
             view.clear();
             git::ObjectBytes bytes; // the view's texts point into it until link_rows is done
             if (each.found) {
-                bytes = reader.read_pretty(*each.found, analysis, versions[each.version].snapshot);
+                bytes = reader.read_pretty(*each.found, analysis, each.commit);
                 // A view named by a name must link this playlist in its line 1: a playlist
                 // that took over another's name is not given the other's links.
                 if (each.found->form != pretty::Form::markdown ||
-                    pretty::linked_playlist(bytes.view()) == std::string_view(builder.id())) {
+                    pretty::linked_playlist(bytes.view()) == each.id) {
                     // A few rows of a long view are looked for by title; many, by reading it.
                     titles.clear();
-                    for (const std::uint32_t row : rows) {
-                        titles.push_back(builder.state().table.rows[row].title);
+                    for (const std::uint32_t row : each.rows) {
+                        titles.push_back(table.rows[row].title);
                     }
                     view.parse(bytes.view(), each.found->form,
                                titles.size() <= k_titles_looked_for
@@ -436,44 +475,43 @@ void link_rows(tables::TableBuilder& builder, std::size_t first,
                 }
             }
             // Rows no view gives links to have none.
-            reader.count_links(rows.size(), builder.link_rows(rows, view));
+            reader.count_links(each.rows.size(), builder.link_rows(each.rows, view));
         }
     }
 }
 
-/// Continues a playlist's table with the versions it has not seen yet (all of them for
-/// a new builder). Versions are read newest first, a batch at a time: git's packs store
-/// older versions as deltas of newer ones, so each read then starts from a base the
-/// previous read left in libgit2's cache. They are applied oldest first. With pretty
-/// views, the rows seen in them are then given their links (link_rows).
-tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& analysis,
-                               BlobReader& reader) {
-    const auto& versions = analysis.history.playlists.find(builder.id())->second;
-    const std::size_t first = builder.versions();
+/// Applies `stream` to a table, then (with pretty views) gives the rows seen in it their
+/// links. Versions are read newest first, a batch at a time: git's packs store older
+/// versions as deltas of newer ones, so each read then starts from a base the previous
+/// read left in libgit2's cache. They are applied oldest first.
+tables::TableBuilder apply_stream(tables::TableBuilder builder,
+                                  std::span<const StreamVersion> stream, const Analysis& analysis,
+                                  BlobReader& reader) {
     std::vector<git::ObjectBytes> contents;
     std::vector<git_oid> ids;
     std::vector<std::string> names; // as of each version applied, for link_rows
-    for (std::size_t begin = first; begin < versions.size(); begin += k_read_ahead) {
-        const std::size_t end = std::min(versions.size(), begin + k_read_ahead);
+    const std::string name_before = builder.state().table.name;
+    for (std::size_t begin = 0; begin < stream.size(); begin += k_read_ahead) {
+        const std::size_t end = std::min(stream.size(), begin + k_read_ahead);
         contents.clear();
         contents.resize(end - begin);
         ids.clear();
         for (std::size_t v = end; v-- > begin;) {
-            if (versions[v].blob) {
-                ids.push_back(*versions[v].blob);
+            if (stream[v].blob) {
+                ids.push_back(*stream[v].blob);
             }
         }
         reader.prefetch(ids);
         for (std::size_t v = end; v-- > begin;) {
-            if (versions[v].blob) {
-                contents[v - begin] = reader.read(*versions[v].blob, analysis.history, builder.id(),
-                                                  versions[v].snapshot);
+            if (stream[v].blob) {
+                contents[v - begin] = reader.read(*stream[v].blob, analysis.history, stream[v].id,
+                                                  stream[v].snapshot);
             }
         }
         for (std::size_t v = begin; v < end; ++v) {
-            const std::int32_t day = analysis.calendar.snapshot_days.at(versions[v].snapshot);
+            const std::int32_t day = analysis.calendar.snapshot_days.at(stream[v].snapshot);
             const auto& object = contents[v - begin];
-            builder.apply(versions[v].snapshot, day,
+            builder.apply(stream[v].snapshot, day,
                           object ? std::optional(object.view()) : std::nullopt);
             if (analysis.pretty) {
                 names.push_back(object ? builder.state().table.name : std::string());
@@ -482,9 +520,37 @@ tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& ana
         builder.detach(); // the batch's bytes are freed next
     }
     if (analysis.pretty) {
-        link_rows(builder, first, names, analysis, reader);
+        link_rows(builder, stream, names, name_before, analysis, reader);
     }
     return builder;
+}
+
+/// Continues a playlist's table with the versions it has not seen yet (all of them for
+/// a new builder).
+tables::TableBuilder build_one(tables::TableBuilder builder, const Analysis& analysis,
+                               BlobReader& reader) {
+    const auto& [id, versions] = *analysis.history.playlists.find(builder.id());
+    std::vector<StreamVersion> stream;
+    stream.reserve(versions.size() - builder.versions());
+    for (std::size_t v = builder.versions(); v < versions.size(); ++v) {
+        stream.push_back({versions[v].snapshot, versions[v].blob, id});
+    }
+    return apply_stream(std::move(builder), stream, analysis, reader);
+}
+
+/// True when the pretty view at the analysed revision is not the one the present rows of
+/// a saved table were linked from: the table needs new links although its file has no
+/// new version (a track's length or links changed on their own).
+bool needs_new_links(const cache::SavedBuilder* saved, const Analysis& analysis,
+                     BlobReader& reader) {
+    if (!analysis.pretty || !saved) {
+        return false;
+    }
+    if (!analysis.history.playlists.find(saved->id)->second.back().blob) {
+        return false; // deleted: nothing is present
+    }
+    const auto found = reader.find_pretty(analysis, analysis.history.tip, saved->id, saved->name);
+    return (found ? raw_id(found->blob) : std::string()) != saved->present_view;
 }
 
 /// The builder the cache saved for a playlist, or (when that cannot be parsed, which the
@@ -577,11 +643,11 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& optio
         BuiltPlaylist& playlist = pending[order[item]];
         const cache::SavedBuilder* restored_from = playlist.saved;
         try {
-            if (remaining(playlist) > 0) {
-                auto& reader = readers[thread];
-                if (!reader) {
-                    reader.emplace(analysis);
-                }
+            auto& reader = readers[thread];
+            if (!reader) {
+                reader.emplace(analysis);
+            }
+            if (remaining(playlist) > 0 || needs_new_links(playlist.saved, analysis, *reader)) {
                 tables::TableBuilder builder =
                     restore_or_start(playlist.saved, analysis, playlist.id);
                 if (builder.versions() == 0) {
@@ -718,6 +784,14 @@ std::vector<tables::TableBuilder> follow_playlists(const Analysis& analysis, con
         builders.push_back(std::move(*built[i]));
     }
     return builders;
+}
+
+tables::PlaylistTable build_stream(const Analysis& analysis, std::string key,
+                                   std::span<const StreamVersion> stream) {
+    BlobReader reader(analysis);
+    tables::TableBuilder builder = apply_stream(
+        tables::TableBuilder(std::move(key), analysis.key_mode), stream, analysis, reader);
+    return std::move(builder).release_table(analysis.calendar.tip_day);
 }
 
 std::vector<tables::PlaylistTable> tables_at_tip(std::vector<BuiltPlaylist>&& built,

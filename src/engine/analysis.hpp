@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -127,6 +128,22 @@ using FollowFn = std::function<void(std::size_t, const tables::TableBuilder&,
 /// and from one thread; different playlists may run on different threads.
 std::vector<tables::TableBuilder> follow_playlists(const Analysis& analysis, const Options& options,
                                                    const FollowFn& follow);
+
+/// One version of a table that follows playlists across files: the version of playlist
+/// `id` at snapshot `snapshot` (none: the file was deleted, or no longer carries what the
+/// table follows).
+struct StreamVersion {
+    std::uint32_t snapshot = 0;
+    std::optional<git_oid> blob;
+    std::string_view id;
+};
+
+/// Builds one table, called `key`, from versions of several playlists, each snapshot at
+/// most once and in increasing order: a table that continues when what it follows (a
+/// name, say) moves from one playlist to another. Links are read as for any table, each
+/// version's from its own playlist's pretty view.
+tables::PlaylistTable build_stream(const Analysis& analysis, std::string key,
+                                   std::span<const StreamVersion> stream);
 
 /// The tables of all of `built` as of the analysed revision.
 std::vector<tables::PlaylistTable> tables_at_tip(std::vector<BuiltPlaylist>&& built,

@@ -4,26 +4,32 @@
 
 namespace gh::engine {
 
-PrettyViews::PrettyViews(std::string dir, std::size_t snapshots)
-    : m_dir(std::move(dir)), m_read(snapshots), m_files(snapshots) {}
+PrettyViews::PrettyViews(std::string dir) : m_dir(std::move(dir)) {}
 
-const PrettyViews::Files& PrettyViews::files(const history::History& history,
-                                             std::uint32_t snapshot, git::ObjectReader& reader,
-                                             git_repository* repo) {
-    std::call_once(m_read.at(snapshot), [&] {
-        m_files[snapshot] =
-            history::files_in(reader, repo, history.snapshots.at(snapshot).commit, m_dir);
-        if (!m_files[snapshot].empty()) {
-            m_seen = true;
+std::shared_ptr<const PrettyViews::Files>
+PrettyViews::files(const git_oid& commit, git::ObjectReader& reader, git_repository* repo) {
+    const std::string key(reinterpret_cast<const char*>(commit.id), GIT_OID_RAWSZ);
+    {
+        const std::lock_guard lock(m_mutex);
+        if (const auto found = m_files.find(key); found != m_files.end()) {
+            return found->second;
         }
-    });
-    return m_files[snapshot];
+    }
+    // Read outside the lock: two threads may both read one commit, and keep the same.
+    auto read = std::make_shared<const Files>(history::files_in(reader, repo, commit, m_dir));
+    if (!read->empty()) {
+        m_seen = true;
+    }
+    const std::lock_guard lock(m_mutex);
+    return m_files.emplace(key, std::move(read)).first->second;
 }
 
-std::optional<PrettyViews::Found>
-PrettyViews::find(const history::History& history, std::uint32_t snapshot, std::string_view id,
-                  std::string_view name, git::ObjectReader& reader, git_repository* repo) {
-    const Files& in = files(history, snapshot, reader, repo);
+std::optional<PrettyViews::Found> PrettyViews::find(const git_oid& commit, std::string_view id,
+                                                    std::string_view name,
+                                                    git::ObjectReader& reader,
+                                                    git_repository* repo) {
+    const auto files_there = files(commit, reader, repo);
+    const Files& in = *files_there;
     const auto lookup = [&](std::string_view base,
                             std::string_view extension) -> std::optional<Found> {
         const std::string file = std::string(base) + std::string(extension);

@@ -1,13 +1,15 @@
 #pragma once
 
-// Where the pretty view committed with a playlist's version is: the archive's pretty
-// directory is read once per snapshot (by whichever thread needs it first) and shared.
+// Where the pretty view of a playlist is at a commit: the archive's pretty directory is
+// read once per commit (by whichever thread needs it first) and shared.
 
 #include "git/object_reader.hpp"
 #include "history/history.hpp"
 #include "pretty/pretty_view.hpp"
 
 #include <atomic>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,7 +21,7 @@ namespace gh::engine {
 
 class PrettyViews {
   public:
-    PrettyViews(std::string dir, std::size_t snapshots);
+    explicit PrettyViews(std::string dir);
 
     /// The directory, relative to the repository's root.
     const std::string& dir() const { return m_dir; }
@@ -30,24 +32,23 @@ class PrettyViews {
         std::string_view file; ///< its name in the directory
     };
 
-    /// The pretty view of playlist `id` at `snapshot`: `<id>.json`, else `<id>.md` (the
-    /// current era), else `<name>.md` (2019-2021, named by the playlist's name as of that
-    /// version; its line 1 must link the id, which the caller checks once it is read).
-    std::optional<Found> find(const history::History& history, std::uint32_t snapshot,
-                              std::string_view id, std::string_view name, git::ObjectReader& reader,
-                              git_repository* repo);
+    /// The pretty view of playlist `id` at `commit`: `<id>.json`, else `<id>.md` (the
+    /// current era), else `<name>.md` (2019-2021, named by the playlist's name there; its
+    /// line 1 must link the id, which the caller checks once it is read).
+    std::optional<Found> find(const git_oid& commit, std::string_view id, std::string_view name,
+                              git::ObjectReader& reader, git_repository* repo);
 
     /// True once some snapshot read had the directory.
     bool seen() const { return m_seen; }
 
   private:
     using Files = std::vector<std::pair<std::string, git_oid>>; ///< sorted by name
-    const Files& files(const history::History& history, std::uint32_t snapshot,
-                       git::ObjectReader& reader, git_repository* repo);
+    std::shared_ptr<const Files> files(const git_oid& commit, git::ObjectReader& reader,
+                                       git_repository* repo);
 
     std::string m_dir;
-    std::vector<std::once_flag> m_read;
-    std::vector<Files> m_files;
+    std::mutex m_mutex;                                          ///< guards m_files
+    std::map<std::string, std::shared_ptr<const Files>> m_files; ///< by raw commit id
     std::atomic<bool> m_seen{false};
 };
 

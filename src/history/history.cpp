@@ -175,6 +175,15 @@ std::optional<git_oid> file_at(git::ObjectReader& reader, git_repository* repo,
     return std::nullopt;
 }
 
+std::optional<git_oid> first_parent(git::ObjectReader& reader, git_repository* repo,
+                                    const git_oid& commit) {
+    if (const auto* grafted = reader.rewrites().grafted_parents(commit)) {
+        return grafted->empty() ? std::nullopt : std::optional(grafted->front());
+    }
+    const auto parents = read_commit(reader, repo, commit).parents;
+    return parents.empty() ? std::nullopt : std::optional(parents.front());
+}
+
 std::vector<std::pair<std::string, git_oid>> files_in(git::ObjectReader& reader,
                                                       git_repository* repo, const git_oid& commit,
                                                       std::string_view dir) {

@@ -74,6 +74,11 @@ std::vector<std::pair<std::string, git_oid>> files_in(git::ObjectReader& reader,
                                                       git_repository* repo, const git_oid& commit,
                                                       std::string_view dir);
 
+/// The first parent of `commit` as git reads it (replaced objects and grafts followed),
+/// if it has one.
+std::optional<git_oid> first_parent(git::ObjectReader& reader, git_repository* repo,
+                                    const git_oid& commit);
+
 /// Walks the history of `dir` reachable from `tip`, simplified the way
 /// `git log -- <dir>` simplifies it. A merge whose directory equals one parent's
 /// follows only that parent: walking first-parent only would drop the weeks of daily

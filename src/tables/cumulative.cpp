@@ -353,6 +353,9 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
         plain::trim_blank_tail(seen.header_lines);
         table.name = seen.has_name ? std::string(seen.name_line) : std::string();
         table.description = plain::join_description(seen.header_lines);
+        if (table.names.empty() || table.names.back().name != table.name) {
+            table.names.push_back({snapshot, table.name});
+        }
     }
     find_ended();
     m_state.ledger.record({snapshot, day, m_started, m_ended});
@@ -455,10 +458,18 @@ void TableBuilder::take_links(std::uint32_t row_index, const pretty::View& view,
     take(row.track_url, track.url);
     take(row.album_url, track.album_url);
     m_join_text.clear();
+    m_joined_artists.clear();
     for (const pretty::Artist& artist : view.artists(track)) {
         append_artist_link(m_join_text, artist.name, artist.url);
+        m_joined_artists += m_joined_artists.empty() ? "" : ", ";
+        m_joined_artists += artist.name;
     }
     take(row.artist_links, m_join_text);
+    // The view's fields join to the row's line as its split fields do, but say where a
+    // title or an album holds " -- " itself, which the line cannot.
+    take(row.title, track.name);
+    take(row.artists, m_joined_artists);
+    take(row.album, track.album);
     row.linked = true;
     row.length_ms = track.duration_ms;
     if (changed) {

@@ -27,7 +27,9 @@ namespace gh::tables {
 /// gives them for the analysed revision.
 struct TrackRow {
     std::string_view key;
-    std::string_view title; ///< title, artists and album as in the latest version that had it
+    /// Title, artists and album as in the latest version that had it: as its pretty view
+    /// gave them when the row is linked, else split from its line at the first two ` -- `.
+    std::string_view title;
     std::string_view artists;
     std::string_view album;
     std::uint32_t added = 0;              ///< snapshot index of the first version containing it
@@ -49,11 +51,24 @@ struct TrackRow {
 /// (they are its fields, joined by the separator).
 bool shows_line(const TrackRow& row, std::string_view line);
 
+/// A name a playlist took: from the version of snapshot `snapshot` on, until the next.
+struct NameChange {
+    std::uint32_t snapshot = 0;
+    std::string name;
+    bool operator==(const NameChange&) const = default;
+};
+
 /// The cumulative table of one playlist, rows sorted by key (byte order).
 struct PlaylistTable {
     std::string id;
     std::string name; ///< from the latest version of the file
     std::string description;
+    /// Every name the file's line 1 gave it, from its first version with content on, each
+    /// with the version that gave it (a deletion changes none).
+    std::vector<NameChange> names;
+    /// The pretty view the present rows' links were taken from (its blob id's raw bytes),
+    /// or empty: a later run re-links them when the view at its revision is another.
+    std::string present_view;
     std::vector<TrackRow> rows;
     std::uint32_t versions = 0;
     bool deleted = false; ///< the file is absent at the tip
@@ -119,6 +134,9 @@ class TableBuilder {
     PlaylistTable table(std::int32_t tip_day) const;
     /// The same, without a copy; the builder is spent.
     PlaylistTable release_table(std::int32_t tip_day) &&;
+
+    /// Records which pretty view the present rows were linked from (see PlaylistTable).
+    void set_present_view(std::string view) { m_state.table.present_view = std::move(view); }
 
     const std::string& id() const { return m_state.table.id; }
     std::uint32_t versions() const { return m_state.table.versions; }
@@ -258,6 +276,7 @@ class TableBuilder {
     std::vector<std::pair<std::uint64_t, std::uint32_t>> m_rows_by_hash;
     std::vector<bool> m_row_joined;
     std::string m_join_text;
+    std::string m_joined_artists;
     std::string m_track_line;
 };
 

@@ -1,0 +1,215 @@
+#include "engine/archive_layout.hpp"
+
+#include "plain/validate.hpp"
+#include "util/terminal.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace gh::engine {
+
+Era detect_era(const Analysis& analysis) {
+    if (!analysis.pretty) {
+        fail("the archive's layout needs the pretty views, which are not read here");
+    }
+    git::ObjectReader reader(analysis.repo.get(), analysis.packs, analysis.rewrites);
+    const auto files = history::files_in(reader, analysis.repo.get(), analysis.history.tip,
+                                         analysis.pretty->dir());
+    bool markdown = false;
+    for (const auto& [file, blob] : files) {
+        const auto dot = file.rfind('.');
+        if (dot == std::string::npos) {
+            continue;
+        }
+        const std::string_view base = std::string_view(file).substr(0, dot);
+        const std::string_view extension = std::string_view(file).substr(dot);
+        if ((extension == ".json" || extension == ".md") && plain::is_playlist_id(base) &&
+            analysis.history.playlists.contains(std::string(base))) {
+            return Era::current;
+        }
+        markdown = markdown || extension == ".md";
+    }
+    if (!markdown) {
+        fail("cannot tell which era of the archive's layout to write: {} at {} has no pretty "
+             "views (<name>.md until 2021, <id>.md and <id>.json since); give --pretty-dir "
+             "if they are elsewhere",
+             analysis.pretty->dir(), git::hex(analysis.history.tip));
+    }
+    return Era::y2021;
+}
+
+namespace {
+
+bool is_github_part(std::string_view part) {
+    return !part.empty() && part != "." && part != ".." &&
+           std::all_of(part.begin(), part.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.';
+           });
+}
+
+} // namespace
+
+std::optional<std::string> parse_github_name(std::string_view name) {
+    const auto slash = name.find('/');
+    if (slash == std::string_view::npos || !is_github_part(name.substr(0, slash)) ||
+        !is_github_part(name.substr(slash + 1))) {
+        return std::nullopt;
+    }
+    return std::string(name);
+}
+
+std::optional<std::string> origin_github_name(const Analysis& analysis) {
+    git_remote* remote = nullptr;
+    if (git_remote_lookup(&remote, analysis.repo.get(), "origin") != 0) {
+        return std::nullopt;
+    }
+    const char* url_text = git_remote_url(remote);
+    std::string url = url_text ? url_text : "";
+    git_remote_free(remote);
+    std::string_view path = url;
+    bool found = false;
+    for (const std::string_view prefix :
+         {"https://github.com/", "http://github.com/", "git@github.com:", "ssh://git@github.com/",
+          "git://github.com/"}) {
+        if (path.starts_with(prefix)) {
+            path.remove_prefix(prefix.size());
+            found = true;
+            break;
+        }
+    }
+    if (!found) {
+        return std::nullopt;
+    }
+    while (path.ends_with('/')) {
+        path.remove_suffix(1);
+    }
+    if (path.ends_with(".git")) {
+        path.remove_suffix(4);
+    }
+    return parse_github_name(path);
+}
+
+namespace {
+
+/// Something that happened to a name at a snapshot: a playlist carrying it had a new
+/// version, or stopped carrying it (deleted, or renamed).
+struct Event {
+    std::uint32_t snapshot = 0;
+    bool release = false;
+    std::string_view id;
+    std::optional<git_oid> blob;
+};
+
+/// The versions of a name's table: the bot's rules (SPEC "The archive's own layouts"),
+/// one version per snapshot. A release by the playlist that carries the name ends its
+/// rows; a release by another (which lost the name to a newer carrier) changes nothing;
+/// a version at the same snapshot as a release replaces it.
+std::vector<StreamVersion> name_stream(const history::History& history, std::string_view name,
+                                       std::vector<Event>& events) {
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+        return std::tie(a.snapshot, b.release) < std::tie(b.snapshot, a.release);
+    });
+    std::vector<StreamVersion> stream;
+    std::optional<std::string_view> owner;
+    std::set<std::string_view> carrying;
+    bool warned = false;
+    for (const Event& event : events) {
+        const bool same_snapshot = !stream.empty() && stream.back().snapshot == event.snapshot;
+        if (event.release) {
+            carrying.erase(event.id);
+            if (owner == event.id) {
+                owner.reset();
+                if (!same_snapshot) {
+                    stream.push_back({event.snapshot, std::nullopt, event.id});
+                }
+            }
+            continue;
+        }
+        carrying.insert(event.id);
+        if (carrying.size() > 1 && !warned) {
+            warned = true;
+            const auto other = *std::find_if(carrying.begin(), carrying.end(),
+                                             [&](std::string_view id) { return id != event.id; });
+            warn("playlists {} and {} are both named '{}' at commit {}: the name's table "
+                 "follows whichever of them changed last, as the archive's own tables did",
+                 other, event.id, escape_control(name),
+                 git::hex(history.snapshots.at(event.snapshot).commit));
+        }
+        owner = event.id;
+        if (same_snapshot) {
+            stream.back() = {event.snapshot, event.blob, event.id};
+        } else {
+            stream.push_back({event.snapshot, event.blob, event.id});
+        }
+    }
+    return stream;
+}
+
+} // namespace
+
+std::vector<NameTable> name_tables(const Analysis& analysis,
+                                   std::vector<tables::PlaylistTable> by_id) {
+    std::map<std::string, std::vector<Event>> events; // by name
+    for (const auto& table : by_id) {
+        const auto& versions = analysis.history.playlists.at(table.id);
+        const std::string* carried = nullptr;
+        std::size_t next_name = 0;
+        for (const auto& version : versions) {
+            if (!version.blob) {
+                if (carried) {
+                    events[*carried].push_back({version.snapshot, true, table.id, std::nullopt});
+                }
+                carried = nullptr;
+                continue;
+            }
+            while (next_name < table.names.size() &&
+                   table.names[next_name].snapshot <= version.snapshot) {
+                ++next_name;
+            }
+            if (next_name == 0) {
+                throw std::logic_error("a version with content and no name: " + table.id);
+            }
+            const std::string& name = table.names[next_name - 1].name;
+            if (carried && *carried != name) {
+                events[*carried].push_back({version.snapshot, true, table.id, std::nullopt});
+            }
+            events[name].push_back({version.snapshot, false, table.id, version.blob});
+            carried = &name;
+        }
+    }
+
+    std::map<std::string_view, tables::PlaylistTable*> table_of;
+    for (auto& table : by_id) {
+        table_of.emplace(table.id, &table);
+    }
+    std::vector<NameTable> result;
+    for (auto& [name, happened] : events) {
+        if (name.empty()) {
+            continue;
+        }
+        NameTable named{name, {}, {}};
+        for (const Event& event : happened) {
+            if (std::find(named.ids.begin(), named.ids.end(), event.id) == named.ids.end()) {
+                named.ids.emplace_back(event.id);
+            }
+        }
+        tables::PlaylistTable* own = table_of.at(named.ids.front());
+        if (named.ids.size() == 1 && own->names.size() == 1) {
+            named.table = std::move(*own); // the playlist's table is the name's
+        } else {
+            const auto stream = name_stream(analysis.history, name, happened);
+            std::string_view carrier;
+            for (const StreamVersion& version : stream) {
+                carrier = version.blob ? version.id : carrier;
+            }
+            named.table = build_stream(analysis, std::string(carrier), stream);
+            named.table.name = name;
+        }
+        result.push_back(std::move(named));
+    }
+    return result;
+}
+
+} // namespace gh::engine

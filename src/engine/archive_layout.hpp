@@ -1,0 +1,50 @@
+#pragma once
+
+// What `cumulative --layout archive` needs beyond the tables of each playlist id: the
+// archive's era, its GitHub name, and (in the 2019-2021 era) tables kept by playlist name
+// (SPEC "The archive's own layouts").
+
+#include "engine/analysis.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gh::engine {
+
+/// The archive's generator as it was in an era: files named by playlist name, nothing
+/// escaped (2019-2021), or named by id with escaping, JSON and footers (2022 on).
+enum class Era { y2021, current };
+
+/// The era of the archive at the analysed revision, told from its pretty views there:
+/// views named by a playlist id are the current era's, other markdown views 2019-2021's.
+/// Fails, naming the directory, when there are no pretty views to tell it from.
+Era detect_era(const Analysis& analysis);
+
+/// `OWNER/REPO` when `name` is one (GitHub's characters for each: letters, digits, '-',
+/// '_' and '.', neither part "." or ".."); nothing otherwise.
+std::optional<std::string> parse_github_name(std::string_view name);
+
+/// The GitHub name of the repository's `origin` remote (`https://github.com/OWNER/REPO`,
+/// `git@github.com:OWNER/REPO.git`, `ssh://git@github.com/OWNER/REPO`), if it is on GitHub.
+std::optional<std::string> origin_github_name(const Analysis& analysis);
+
+/// A table of the 2019-2021 archive, which kept one per playlist *name*.
+struct NameTable {
+    std::string name;
+    tables::PlaylistTable table;  ///< its `id` is the playlist that carried the name last
+    std::vector<std::string> ids; ///< every playlist that fed it, in the order they first did
+};
+
+/// The 2019-2021 archive's tables, from the tables of every playlist of the analysis (all
+/// of them, not only those selected). A name's table takes the versions of whichever
+/// playlist carries the name: it continues when the name moves to another id, and its
+/// present rows are removed when the playlist carrying it is deleted or renamed (unless
+/// another has taken the name meanwhile). A playlist that only ever had one name, which
+/// no other playlist had, keeps its own table; the others are rebuilt from their
+/// versions. Tables for the empty name (a file never scraped) are left out. Sorted by name.
+std::vector<NameTable> name_tables(const Analysis& analysis,
+                                   std::vector<tables::PlaylistTable> by_id);
+
+} // namespace gh::engine

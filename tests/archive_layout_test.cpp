@@ -1,0 +1,252 @@
+// `cumulative --layout archive`: the archive's own cumulative files rebuilt from history,
+// against the files an emulated bot wrote day by day from its own playlists (never from
+// git), byte for byte.
+
+#include "commands/command.hpp"
+#include "engine/archive_layout.hpp"
+#include "support/repo.hpp"
+#include "synth/generator.hpp"
+#include "writers/archive_layout.hpp"
+
+#include <gtest/gtest.h>
+#include <map>
+
+namespace gh {
+namespace {
+
+/// The files of `dir` by name.
+std::map<std::string, std::string> files_of(const std::filesystem::path& dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        files.emplace(entry.path().filename().string(), test::read_file(entry.path()));
+    }
+    return files;
+}
+
+/// The bot's cumulative files as committed at `rev`, read with git itself.
+std::map<std::string, std::string> bot_files(const std::filesystem::path& repo,
+                                             const std::string& rev, const test::TempDir& dir) {
+    const auto out = dir.path() / ("bot-" + rev);
+    std::filesystem::create_directories(out);
+    test::run("git -C " + test::shell_quote(repo.string()) + " archive " + rev +
+              " playlists/cumulative | tar -x -C " + test::shell_quote(out.string()));
+    return files_of(out / "playlists" / "cumulative");
+}
+
+/// Runs `cumulative --layout archive` into a fresh directory; its files.
+std::map<std::string, std::string> archive_layout(const std::filesystem::path& repo,
+                                                  const test::TempDir& dir,
+                                                  std::vector<std::string> extra) {
+    static int runs = 0;
+    const auto out = dir.path() / ("out-" + std::to_string(++runs));
+    std::vector<std::string> args = {"cumulative", "--repo", repo.string(), "--layout",
+                                     "archive",    "--out",  out.string(),  "-q"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto [code, output] = test::run_command(args);
+    EXPECT_EQ(code, ExitCode::ok);
+    EXPECT_EQ(output, "");
+    return files_of(out);
+}
+
+/// Where two sets of files first differ, for a failure message.
+std::string first_difference(const std::map<std::string, std::string>& expected,
+                             const std::map<std::string, std::string>& actual) {
+    for (const auto& [name, content] : expected) {
+        const auto found = actual.find(name);
+        if (found == actual.end()) {
+            return "missing " + name;
+        }
+        if (found->second != content) {
+            std::size_t at = 0;
+            while (at < content.size() && at < found->second.size() &&
+                   content[at] == found->second[at]) {
+                ++at;
+            }
+            const std::size_t from =
+                content.rfind('\n', at) == std::string::npos ? 0 : content.rfind('\n', at) + 1;
+            return name + " differs at byte " + std::to_string(at) +
+                   ":\n  bot: " + content.substr(from, at - from + 80) +
+                   "\n  ours: " + found->second.substr(from, at - from + 80);
+        }
+    }
+    for (const auto& [name, content] : actual) {
+        if (!expected.contains(name)) {
+            return "extra " + name;
+        }
+    }
+    return "";
+}
+
+/// How many of the archive's name tables were fed by more than one playlist id.
+std::size_t tables_fed_by_several_ids(const std::filesystem::path& repo) {
+    engine::Options options;
+    options.repo = repo.string();
+    options.links = true;
+    options.quiet = true;
+    options.use_cache = false;
+    engine::Analysis analysis = engine::analyse(options);
+    bool complete = true;
+    auto built = engine::build_tables(analysis, options, complete);
+    const auto named =
+        engine::name_tables(analysis, engine::tables_at_tip(std::move(built), analysis));
+    return static_cast<std::size_t>(std::count_if(
+        named.begin(), named.end(), [](const auto& table) { return table.ids.size() > 1; }));
+}
+
+#ifdef __SANITIZE_ADDRESS__
+constexpr std::uint64_t k_archives = 8;
+#else
+constexpr std::uint64_t k_archives = 40;
+#endif
+
+TEST(Differential, ArchiveLayoutIsTheFilesThe2021BotWrote) {
+    std::size_t files = 0;
+    std::size_t continued = 0;
+    for (std::uint64_t seed = 1; seed <= k_archives; ++seed) {
+        test::TempDir dir;
+        synth::GeneratorOptions generate;
+        generate.seed = seed;
+        generate.playlists = 3 + static_cast<int>(seed % 6);
+        generate.days = 20 + static_cast<int>(seed * 7 % 50);
+        generate.tracks = 4 + static_cast<int>(seed * 5 % 30);
+        generate.quirks = seed % 4 != 0;
+        generate.era = synth::Era::y2021;
+        generate.github = seed % 2 ? "example/playlist-archive" : "some-one/a.fork_of-it";
+        const auto repo = dir.path() / "archive";
+        synth::generate_archive(repo, generate);
+        SCOPED_TRACE("seed " + std::to_string(seed));
+
+        const auto expected = bot_files(repo, "HEAD", dir);
+        ASSERT_FALSE(expected.empty());
+        files += expected.size();
+        // The GitHub name from the origin remote, or given.
+        const auto without_cache = archive_layout(repo, dir, {"--no-cache"});
+        EXPECT_EQ(first_difference(expected, without_cache), "");
+        EXPECT_EQ(archive_layout(repo, dir, {"--no-cache", "--github", generate.github}),
+                  without_cache);
+        // The cache, filled at an earlier revision and continued to the tip.
+        const auto earlier = archive_layout(repo, dir, {"--rev", "HEAD~6"});
+        EXPECT_EQ(first_difference(bot_files(repo, "HEAD~6", dir), earlier), "");
+        EXPECT_EQ(first_difference(expected, archive_layout(repo, dir, {})), "");
+        EXPECT_EQ(first_difference(expected, archive_layout(repo, dir, {})), "") << "cache as is";
+        if (generate.quirks) {
+            continued += tables_fed_by_several_ids(repo);
+        }
+    }
+    // The archives had tables that continued from one playlist id to another.
+    EXPECT_GT(continued, k_archives / 4);
+    EXPECT_GT(files, k_archives * 3);
+}
+
+TEST(ArchiveLayout, LengthsAsThe2021GeneratorWroteThem) {
+    EXPECT_EQ(writers::length_2021(235'000), "3:55");
+    EXPECT_EQ(writers::length_2021(45'900), "45");
+    EXPECT_EQ(writers::length_2021(5'000), "5");
+    EXPECT_EQ(writers::length_2021(600'000), "10:00");
+    EXPECT_EQ(writers::length_2021(3'600'000), "1:00:00");
+    EXPECT_EQ(writers::length_2021(36'061'000), "10:01:01");
+    EXPECT_EQ(writers::length_2021(999), "");
+}
+
+TEST(ArchiveLayout, GitHubNames) {
+    EXPECT_EQ(engine::parse_github_name("mackorone/spotify-playlist-archive"),
+              "mackorone/spotify-playlist-archive");
+    EXPECT_EQ(engine::parse_github_name("a.b_c-d/e.f"), "a.b_c-d/e.f");
+    for (const char* bad : {"", "owner", "owner/", "/repo", "a/b/c", "../repo", "a/..",
+                            "own er/repo", "owner/re\npo", "owner/repo?x=1"}) {
+        EXPECT_EQ(engine::parse_github_name(bad), std::nullopt) << bad;
+    }
+}
+
+/// The error a gh-analyze command (its name, then its arguments) fails with; none if it
+/// does not fail.
+std::optional<Error> command_error(const std::vector<std::string>& args) {
+    testing::internal::CaptureStdout();
+    std::optional<Error> failed;
+    try {
+        commands::find_command(args.front())->run({args.begin() + 1, args.end()});
+    } catch (const Error& error) {
+        failed = error;
+    }
+    EXPECT_EQ(testing::internal::GetCapturedStdout(), "");
+    return failed;
+}
+
+/// A small 2021-era archive whose origin remote is `origin` (none when empty).
+std::filesystem::path small_archive(const test::TempDir& dir, const std::string& origin,
+                                    std::optional<synth::Era> era = synth::Era::y2021) {
+    synth::GeneratorOptions generate;
+    generate.playlists = 2;
+    generate.days = 5;
+    generate.tracks = 3;
+    generate.era = era;
+    const auto repo = dir.path() / "archive";
+    synth::generate_archive(repo, generate);
+    const std::string q = test::shell_quote(repo.string());
+    test::run("git -C " + q + " remote remove origin 2>/dev/null || true");
+    if (!origin.empty()) {
+        test::run("git -C " + q + " remote add origin " + test::shell_quote(origin));
+    }
+    return repo;
+}
+
+TEST(ArchiveLayout, TheGitHubNameComesFromTheOriginRemoteOrIsAUsageError) {
+    for (const auto& [origin, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"https://github.com/owner/repo.git", "owner/repo"},
+             {"git@github.com:owner/repo.git", "owner/repo"},
+             {"ssh://git@github.com/owner/repo", "owner/repo"},
+             {"https://github.com/owner/repo/", "owner/repo"}}) {
+        test::TempDir dir;
+        const auto repo = small_archive(dir, origin);
+        const auto files = archive_layout(repo, dir, {});
+        ASSERT_FALSE(files.empty());
+        EXPECT_NE(files.begin()->second.find("https://github.githistory.xyz/" + expected +
+                                             "/blob/main/playlists/plain/"),
+                  std::string::npos)
+            << origin;
+    }
+    for (const std::string origin : {"", "https://gitlab.com/owner/repo.git"}) {
+        test::TempDir dir;
+        const auto repo = small_archive(dir, origin);
+        const auto error = command_error({"cumulative", "--repo", repo.string(), "--layout",
+                                          "archive", "--out", (dir.path() / "out").string(), "-q"});
+        ASSERT_TRUE(error) << "no usage error without a GitHub name, origin " << origin;
+        EXPECT_EQ(error->code(), ExitCode::usage);
+        EXPECT_NE(std::string(error->what()).find("--github OWNER/REPO"), std::string::npos)
+            << error->what();
+        EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+    }
+}
+
+TEST(ArchiveLayout, UsageErrors) {
+    test::TempDir dir;
+    const auto repo = small_archive(dir, "https://github.com/owner/repo");
+    const std::string out = (dir.path() / "out").string();
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--layout", "archive"},
+             {"--layout", "archive", "--out", out, "--format", "csv"},
+             {"--layout", "archive", "--out", out, "--no-links"},
+             {"--layout", "archive", "--out", out, "--github", "not a name"},
+             {"--layout", "archives", "--out", out}}) {
+        std::vector<std::string> full = {"cumulative", "--repo", repo.string(), "-q"};
+        full.insert(full.end(), args.begin(), args.end());
+        const auto error = command_error(full);
+        ASSERT_TRUE(error) << "no usage error for " << args.back();
+        EXPECT_EQ(error->code(), ExitCode::usage) << error->what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(ArchiveLayout, AnArchiveWithoutPrettyViewsIsAnErrorNamingTheirDirectory) {
+    test::TempDir dir;
+    const auto repo = small_archive(dir, "https://github.com/owner/repo", std::nullopt);
+    const auto error = command_error({"cumulative", "--repo", repo.string(), "--layout", "archive",
+                                      "--out", (dir.path() / "out").string(), "-q"});
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), ExitCode::data);
+    EXPECT_NE(std::string(error->what()).find("playlists/pretty"), std::string::npos)
+        << error->what();
+}
+
+} // namespace
+} // namespace gh
