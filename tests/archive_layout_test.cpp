@@ -4,12 +4,14 @@
 
 #include "commands/command.hpp"
 #include "engine/archive_layout.hpp"
+#include "pretty/pretty_view.hpp"
 #include "support/repo.hpp"
 #include "synth/generator.hpp"
 #include "writers/archive_layout.hpp"
 
 #include <gtest/gtest.h>
 #include <map>
+#include <nlohmann/json.hpp>
 
 namespace gh {
 namespace {
@@ -99,9 +101,9 @@ constexpr std::uint64_t k_archives = 8;
 constexpr std::uint64_t k_archives = 40;
 #endif
 
-TEST(Differential, ArchiveLayoutIsTheFilesThe2021BotWrote) {
-    std::size_t files = 0;
-    std::size_t continued = 0;
+/// Generated archives of `era`, each compared with the files its bot wrote, without the
+/// cache, with a cache filled at an earlier revision, and with the cache as it is.
+void expect_the_bots_files(synth::Era era, std::size_t& files, std::size_t& continued) {
     for (std::uint64_t seed = 1; seed <= k_archives; ++seed) {
         test::TempDir dir;
         synth::GeneratorOptions generate;
@@ -110,7 +112,7 @@ TEST(Differential, ArchiveLayoutIsTheFilesThe2021BotWrote) {
         generate.days = 20 + static_cast<int>(seed * 7 % 50);
         generate.tracks = 4 + static_cast<int>(seed * 5 % 30);
         generate.quirks = seed % 4 != 0;
-        generate.era = synth::Era::y2021;
+        generate.era = era;
         generate.github = seed % 2 ? "example/playlist-archive" : "some-one/a.fork_of-it";
         const auto repo = dir.path() / "archive";
         synth::generate_archive(repo, generate);
@@ -129,13 +131,89 @@ TEST(Differential, ArchiveLayoutIsTheFilesThe2021BotWrote) {
         EXPECT_EQ(first_difference(bot_files(repo, "HEAD~6", dir), earlier), "");
         EXPECT_EQ(first_difference(expected, archive_layout(repo, dir, {})), "");
         EXPECT_EQ(first_difference(expected, archive_layout(repo, dir, {})), "") << "cache as is";
-        if (generate.quirks) {
+        if (generate.quirks && era == synth::Era::y2021) {
             continued += tables_fed_by_several_ids(repo);
         }
     }
+}
+
+TEST(Differential, ArchiveLayoutIsTheFilesThe2021BotWrote) {
+    std::size_t files = 0;
+    std::size_t continued = 0;
+    expect_the_bots_files(synth::Era::y2021, files, continued);
     // The archives had tables that continued from one playlist id to another.
     EXPECT_GT(continued, k_archives / 4);
     EXPECT_GT(files, k_archives * 3);
+}
+
+TEST(Differential, ArchiveLayoutIsTheFilesTheCurrentBotWrote) {
+    std::size_t files = 0;
+    std::size_t continued = 0;
+    expect_the_bots_files(synth::Era::current, files, continued);
+    EXPECT_GT(files, k_archives * 6); // an .md and a .json per playlist
+}
+
+/// The real current-era files in fixtures/bot: the pretty JSON of a playlist first scraped
+/// on 2023-05-23, taken in as one scrape, renders its real cumulative markdown (but for the
+/// one length that changed between the two commits) and its real cumulative JSON.
+TEST(ArchiveLayout, TheRealCurrentEraFilesFromTheirPrettyJson) {
+    const auto fixtures = test::source_dir() / "fixtures" / "bot";
+    const std::string json = test::read_file(fixtures / "pretty-0DGFHitamINEEhQGIJbisL.json");
+    pretty::View view;
+    view.parse(json, pretty::Form::json);
+    ASSERT_TRUE(view.read_json());
+    tables::CurrentEraTable table;
+    table.apply("2023-05-23", view);
+    ASSERT_EQ(table.rows.size(), 30u);
+    const writers::ArchiveLinks links{"playlists/plain", "playlists/pretty",
+                                      "mackorone/spotify-playlist-archive"};
+    std::string expected = test::read_file(fixtures / "cumulative-0DGFHitamINEEhQGIJbisL.md");
+    const std::string earlier = "[New Skin For The Old Ceremony](https://open.spotify.com/album/"
+                                "6LXadMatlf17dDrWzJO9eL) | 3:04 |";
+    ASSERT_NE(expected.find(earlier), std::string::npos);
+    expected.replace(expected.find(earlier) + earlier.size() - 6, 4, "2:59");
+    EXPECT_EQ(writers::render_archive_current_markdown("0DGFHitamINEEhQGIJbisL", table, links),
+              expected);
+
+    // The real cumulative JSON's three tracks, as they are in ours.
+    const auto excerpt = nlohmann::json::parse(
+        test::read_file(fixtures / "cumulative-0DGFHitamINEEhQGIJbisL.excerpt.json"));
+    const auto ours = nlohmann::json::parse(
+        writers::render_archive_current_json("0DGFHitamINEEhQGIJbisL", table));
+    for (const auto& field : {"date_first_scraped", "description", "name", "url"}) {
+        EXPECT_EQ(ours[field], excerpt[field]) << field;
+    }
+    ASSERT_EQ(excerpt["tracks"].size(), 3u);
+    for (const auto& track : excerpt["tracks"]) {
+        const auto same = std::find(ours["tracks"].begin(), ours["tracks"].end(), track);
+        EXPECT_NE(same, ours["tracks"].end()) << track.dump();
+    }
+    // And as Python's json.dumps writes it: the excerpt's bytes are in ours.
+    const std::string ours_text =
+        writers::render_archive_current_json("0DGFHitamINEEhQGIJbisL", table);
+    const std::string first_track =
+        test::read_file(fixtures / "cumulative-0DGFHitamINEEhQGIJbisL.excerpt.json");
+    const auto begin = first_track.find("    {\n      \"album\"");
+    const auto end = first_track.find("\n    }", begin);
+    ASSERT_NE(end, std::string::npos);
+    EXPECT_NE(ours_text.find(first_track.substr(begin, end - begin)), std::string::npos);
+    EXPECT_TRUE(ours_text.ends_with("}\n"));
+}
+
+TEST(ArchiveLayout, TheCurrentErasEscapingAndSummary) {
+    EXPECT_EQ(writers::escape_archive_markdown("a\\b. c#(d)[e]-f*g_h`i|j~k"),
+              "a\\\\b\\. c\\#\\(d\\)\\[e\\]\\-f\\*g\\_h\\`i\\|j\\~k");
+    EXPECT_EQ(writers::escape_archive_markdown("&#x2F;&amp;"), "&\\#x2F;&amp;");
+    EXPECT_EQ(writers::escape_archive_markdown("1. 2.3"), "1\\. 2.3");
+    EXPECT_EQ(writers::archive_summary(0, 0), "0 song - 0 sec");
+    EXPECT_EQ(writers::archive_summary(1, 59'999), "1 song - 59 sec");
+    EXPECT_EQ(writers::archive_summary(8, (29 * 60 + 53) * 1000), "8 songs - 29 min 53 sec");
+    EXPECT_EQ(writers::archive_summary(30, (2 * 3600 + 4 * 60 + 7) * 1000),
+              "30 songs - 2 hr 4 min");
+    EXPECT_EQ(writers::archive_summary(3433, (8 * 86400 + 21 * 60) * 1000ULL),
+              "3,433 songs - 8 day 0 hr 21 min");
+    EXPECT_EQ(writers::length_current(45'000), "0:45");
+    EXPECT_EQ(writers::length_current(3'723'000), "1:02:03");
 }
 
 TEST(ArchiveLayout, LengthsAsThe2021GeneratorWroteThem) {

@@ -191,16 +191,59 @@ void report_stray_lines(const std::vector<engine::BuiltPlaylist>& built,
     }
 }
 
+/// Makes the output directory of `--layout archive`, and removes what a killed run left.
+std::filesystem::path archive_directory(const std::string& dir) {
+    const std::filesystem::path out = dir;
+    std::error_code error;
+    std::filesystem::create_directories(out, error);
+    if (error) {
+        fail("cannot create output directory {}: {}", out.string(), error.message());
+    }
+    remove_stale_temporaries(out, [](std::string_view target) {
+        return target.ends_with(".md") || target.ends_with(".json");
+    });
+    return out;
+}
+
+/// The current era's `<id>.md` and `<id>.json` of every selected playlist.
+ExitCode write_current_era(const CumulativeOptions& options, const engine::Analysis& analysis,
+                           const std::string& github) {
+    const auto tables = engine::current_era_tables(analysis, options.history);
+    const std::filesystem::path out = archive_directory(options.out);
+    const writers::ArchiveLinks links{analysis.history.dir, analysis.pretty->dir(), github};
+    FileReleaser releaser;
+    std::size_t written = 0;
+    std::size_t unchanged = 0;
+    bool complete = true;
+    for (const auto& [id, table] : tables) {
+        if (!is_safe_file_name(id + ".json")) {
+            warn("not writing the tables of playlist '{}': its id cannot be a file name here",
+                 escape_control(id));
+            complete = false;
+            continue;
+        }
+        try {
+            for (const auto& [file, content] :
+                 {std::pair(id + ".md", writers::render_archive_current_markdown(id, table, links)),
+                  std::pair(id + ".json", writers::render_archive_current_json(id, table))}) {
+                ++(write_file_atomically(out / file, content, &releaser) ? written : unchanged);
+            }
+        } catch (const std::exception& failure) {
+            warn("not writing the tables of playlist {}: {}", id, failure.what());
+            complete = false;
+        }
+    }
+    if (!options.history.quiet) {
+        note("{} files in {}: {} written, {} unchanged", written + unchanged, out.string(), written,
+             unchanged);
+    }
+    return complete ? ExitCode::ok : ExitCode::incomplete;
+}
+
 /// `--layout archive`: the archive's own cumulative files, as its generator wrote them in
 /// the era the repository is in (SPEC "The archive's own layouts").
 ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis& analysis) {
     const engine::Era era = engine::detect_era(analysis);
-    if (era == engine::Era::current) {
-        fail("the archive at {} is in the current era (its pretty views are named by playlist "
-             "id), whose layout gh-analyze cannot write yet; only the 2019-2021 layout is "
-             "written",
-             git::hex(analysis.history.tip));
-    }
     std::string github = options.github;
     if (github.empty()) {
         github = engine::origin_github_name(analysis).value_or("");
@@ -210,6 +253,9 @@ ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis
                            "the archive's GitHub name: give --github OWNER/REPO (the 'origin' "
                            "remote is not a GitHub repository)\n"
                            "Try 'gh-analyze cumulative --help'.");
+    }
+    if (era == engine::Era::current) {
+        return write_current_era(options, analysis, github);
     }
     // A name's table may continue another playlist's: every playlist is built, and the
     // tables of the names the selected playlists carried are written.
@@ -234,13 +280,7 @@ ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis
         }
     }
 
-    const std::filesystem::path out = options.out;
-    std::error_code error;
-    std::filesystem::create_directories(out, error);
-    if (error) {
-        fail("cannot create output directory {}: {}", out.string(), error.message());
-    }
-    remove_stale_temporaries(out, [](std::string_view target) { return target.ends_with(".md"); });
+    const std::filesystem::path out = archive_directory(options.out);
     const writers::ArchiveLinks links{analysis.history.dir, analysis.pretty->dir(), github};
     FileReleaser releaser;
     std::size_t written = 0;

@@ -1,6 +1,10 @@
 #include "engine/archive_layout.hpp"
 
+#include "git/repository.hpp"
 #include "plain/validate.hpp"
+#include "pretty/pretty_view.hpp"
+#include "util/calendar.hpp"
+#include "util/parallel.hpp"
 #include "util/terminal.hpp"
 
 #include <algorithm>
@@ -208,6 +212,70 @@ std::vector<NameTable> name_tables(const Analysis& analysis,
             named.table.name = name;
         }
         result.push_back(std::move(named));
+    }
+    return result;
+}
+
+std::vector<CurrentEraPlaylist> current_era_tables(const Analysis& analysis,
+                                                   const Options& options) {
+    const git::Commit tip =
+        git::resolve_commit(analysis.repo.get(), git::hex(analysis.history.tip));
+    const history::History views =
+        history::walk_history(analysis.repo.get(), tip.get(), analysis.pretty->dir(), {},
+                              options.jobs, analysis.packs, analysis.rewrites);
+    const TimeZone zone = TimeZone::named(options.tz);
+    std::vector<std::string> dates;
+    for (const auto& snapshot : views.snapshots) {
+        dates.push_back(format_day(zone.day_of(snapshot.time)));
+    }
+    const std::set<std::string_view> selected(analysis.selected.begin(), analysis.selected.end());
+    std::vector<std::pair<std::string, const std::vector<history::Version>*>> wanted;
+    for (const auto& [file, versions] : views.playlists) {
+        if (file.ends_with(".json") &&
+            selected.contains(std::string_view(file).substr(0, file.size() - 5))) {
+            wanted.emplace_back(file.substr(0, file.size() - 5), &versions);
+        }
+    }
+    std::vector<CurrentEraPlaylist> tables(wanted.size());
+    std::vector<std::string> errors(wanted.size());
+    const unsigned jobs = thread_count(options.jobs, wanted.size());
+    run_parallel(wanted.size(), jobs, [&](unsigned, std::size_t item) {
+        const auto& [id, versions] = wanted[item];
+        try {
+            const git::Repository repo = git::reopen(analysis.repo.get());
+            git::ObjectReader reader(repo.get(), analysis.packs, analysis.rewrites);
+            tables[item].id = id;
+            pretty::View view;
+            for (const auto& version : *versions) {
+                const auto& commit = views.snapshots.at(version.snapshot).commit;
+                if (!version.blob) {
+                    tables[item].table.remove(dates.at(version.snapshot));
+                    continue;
+                }
+                const auto bytes = reader.read_blob(*version.blob, "{}/{}.json at commit {}",
+                                                    views.dir, id, commit);
+                view.clear();
+                view.parse(bytes.view(), pretty::Form::json);
+                if (!view.read_json()) {
+                    warn("{}/{}.json at commit {} is not a pretty view (expected a JSON object "
+                         "with its tracks): skipped",
+                         views.dir, id, commit);
+                    continue;
+                }
+                tables[item].table.apply(dates.at(version.snapshot), view);
+            }
+        } catch (const std::exception& error) {
+            errors[item] = error.what();
+        }
+    });
+    std::vector<CurrentEraPlaylist> result;
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+        if (!errors[i].empty()) {
+            fail("cannot read the pretty views of playlist {}: {}", wanted[i].first, errors[i]);
+        }
+        if (!tables[i].table.first_scraped.empty()) {
+            result.push_back(std::move(tables[i]));
+        }
     }
     return result;
 }

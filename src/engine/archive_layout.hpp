@@ -5,6 +5,7 @@
 // (SPEC "The archive's own layouts").
 
 #include "engine/analysis.hpp"
+#include "tables/current_era_table.hpp"
 
 #include <optional>
 #include <string>
@@ -46,5 +47,19 @@ struct NameTable {
 /// versions. Tables for the empty name (a file never scraped) are left out. Sorted by name.
 std::vector<NameTable> name_tables(const Analysis& analysis,
                                    std::vector<tables::PlaylistTable> by_id);
+
+/// A selected playlist's table as the current era's generator keeps it.
+struct CurrentEraPlaylist {
+    std::string id;
+    tables::CurrentEraTable table;
+};
+
+/// The current era's tables of the selected playlists that have a pretty JSON view in the
+/// history of the pretty directory, from every version of that view: the generator
+/// updated its table from each day's view, which changes (a length, a link, an `added_at`)
+/// also when the plain file does not, so the pretty directory's own history is walked.
+/// A view that cannot be read as JSON is skipped with a warning naming it and its commit.
+std::vector<CurrentEraPlaylist> current_era_tables(const Analysis& analysis,
+                                                   const Options& options);
 
 } // namespace gh::engine

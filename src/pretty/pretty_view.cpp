@@ -207,6 +207,7 @@ void View::clear() {
     m_artists.clear();
     m_unreadable = 0;
     m_storage_used = 0;
+    m_json = nullptr;
 }
 
 namespace {
@@ -254,6 +255,16 @@ void View::parse(std::string_view bytes, Form form, std::span<const std::string_
             ++m_unreadable;
         }
     }
+}
+
+std::string_view View::playlist_field(const char* name) const {
+    if (!m_json.is_object()) {
+        return {};
+    }
+    const auto found = m_json.find(name);
+    return found != m_json.end() && found->is_string()
+               ? std::string_view(found->get_ref<const std::string&>())
+               : std::string_view();
 }
 
 void View::parse_json(std::string_view bytes) {

@@ -65,6 +65,10 @@ class View {
     }
     /// Rows of the table that could not be read as a track.
     std::uint32_t unreadable_rows() const { return m_unreadable; }
+    /// For the JSON form: whether the document could be read (an object with `tracks`), and
+    /// a text field of the playlist (`unique_name`, `description`); empty when it has none.
+    bool read_json() const { return m_json.is_object(); }
+    std::string_view playlist_field(const char* name) const;
 
     /// The plain line this track is, `name -- artist, artist -- album`, into `line`.
     void plain_line(const Track& track, std::string& line) const;

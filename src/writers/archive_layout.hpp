@@ -4,6 +4,7 @@
 // era (SPEC "The archive's own layouts").
 
 #include "tables/cumulative.hpp"
+#include "tables/current_era_table.hpp"
 
 #include <string>
 #include <string_view>
@@ -26,5 +27,23 @@ std::string render_archive_2021(const tables::PlaylistTable& table, std::string_
 /// `H:MM:SS` of whole seconds with its leading zeros and colons stripped (`3:55`, `45`, and
 /// nothing under a second), as the 2019-2021 generator wrote a length.
 std::string length_2021(std::uint32_t milliseconds);
+
+/// The current era's cumulative files of playlist `id`: `<id>.md` (escaped, with the
+/// summary line, `\*` after a carried-over row's date, the footer and a final newline) and
+/// `<id>.json` (keys sorted, two-space indent, non-ASCII as `\uXXXX`, final newline).
+std::string render_archive_current_markdown(std::string_view id,
+                                            const tables::CurrentEraTable& table,
+                                            const ArchiveLinks& links);
+std::string render_archive_current_json(std::string_view id, const tables::CurrentEraTable& table);
+
+/// The current era's escaping: a backslash before each of `\`, `. `, `#`, `(`, `)`, `[`,
+/// `]`, `-`, `*`, `_`, `` ` ``, `|`, `~`, one after another in that order.
+std::string escape_archive_markdown(std::string_view text);
+
+/// `M:SS`, or `H:MM:SS` from an hour on, as the current era writes a length.
+std::string length_current(std::uint32_t milliseconds);
+
+/// `30 songs - 2 hr 4 min`: how many rows and how long they last together.
+std::string archive_summary(std::size_t count, std::uint64_t total_ms);
 
 } // namespace gh::writers
