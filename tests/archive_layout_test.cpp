@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
 
 namespace gh {
 namespace {
@@ -324,6 +326,164 @@ TEST(ArchiveLayout, AnArchiveWithoutPrettyViewsIsAnErrorNamingTheirDirectory) {
     EXPECT_EQ(error->code(), ExitCode::data);
     EXPECT_NE(std::string(error->what()).find("playlists/pretty"), std::string::npos)
         << error->what();
+}
+
+} // namespace
+} // namespace gh
+
+namespace gh {
+namespace {
+
+/// (title, added, removed) of every row of a 2021 bot's cumulative file.
+std::multiset<std::tuple<std::string, std::string, std::string>>
+bot_rows(const std::string& markdown) {
+    std::multiset<std::tuple<std::string, std::string, std::string>> rows;
+    for (const auto& line : test::lines_of(markdown)) {
+        // `| title | artists | album | length | added | removed |`, a title linked to its
+        // track (nothing is escaped, so a title may hold " | " itself: the dates are read
+        // from the end, the title from its link).
+        if (!line.starts_with("| ") || !line.ends_with(" |") || line.starts_with("| Title") ||
+            line.size() < 20) {
+            continue;
+        }
+        const auto removed_at = line.rfind(" | ", line.size() - 3);
+        const auto added_at = line.rfind(" | ", removed_at - 1);
+        const std::string added = line.substr(added_at + 3, removed_at - added_at - 3);
+        const std::string removed = line.substr(removed_at + 3, line.size() - 2 - removed_at - 3);
+        if (added.size() != 10) {
+            continue;
+        }
+        const auto link = line.find("](https://open.spotify.com/track/");
+        const std::string title = line.starts_with("| [") && link != std::string::npos
+                                      ? line.substr(3, link - 3)
+                                      : line.substr(2, line.find(" | ") - 2);
+        rows.emplace(title, added, removed);
+    }
+    return rows;
+}
+
+// A replaced id's table continued as its successor's is the table the 2019-2021 bot kept
+// for the name they shared, row for row.
+TEST(Differential, AFollowedTableIsTheBotsTableOfItsName) {
+    std::size_t compared = 0;
+    for (std::uint64_t seed = 1; seed <= k_archives; ++seed) {
+        test::TempDir dir;
+        synth::GeneratorOptions generate;
+        generate.seed = seed;
+        generate.playlists = 4 + static_cast<int>(seed % 5);
+        generate.days = 30 + static_cast<int>(seed * 7 % 40);
+        generate.tracks = 6 + static_cast<int>(seed * 5 % 20);
+        generate.quirks = true;
+        generate.era = synth::Era::y2021;
+        const auto repo = dir.path() / "archive";
+        synth::generate_archive(repo, generate);
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        const auto bot = bot_files(repo, "HEAD", dir);
+
+        engine::Options options;
+        options.repo = repo.string();
+        options.quiet = true;
+        options.use_cache = false;
+        options.links = true; // titles as the views split them, as the bot's are
+        engine::Analysis analysis = engine::analyse(options);
+        bool complete = true;
+        auto tables =
+            engine::tables_at_tip(engine::build_tables(analysis, options, complete), analysis);
+        std::map<std::string, std::size_t> names_of;
+        std::map<std::string, std::set<std::string>> carriers; // of each name
+        std::vector<const tables::PlaylistTable*> all;
+        for (const auto& table : tables) {
+            names_of[table.id] = table.names.size();
+            for (const auto& change : table.names) {
+                carriers[change.name].insert(table.id);
+            }
+            all.push_back(&table);
+        }
+        const auto changes = engine::detect_id_changes(analysis, all);
+        const auto followed = engine::follow_id_changes(analysis, tables, changes, true);
+        for (const auto& table : followed) {
+            if (table.former_ids.empty()) {
+                continue;
+            }
+            // Only chains whose playlists never had another name, and whose name no other
+            // playlist had: the bot's name table is then theirs alone.
+            bool one_name = names_of.at(table.id) == 1;
+            std::set<std::string> chain = {table.id};
+            for (const auto& id : table.former_ids) {
+                one_name = one_name && names_of.at(id) == 1;
+                chain.insert(id);
+            }
+            one_name = one_name && carriers[table.name] == chain;
+            const auto file = bot.find(table.name + ".md");
+            if (!one_name || file == bot.end()) {
+                continue;
+            }
+            std::multiset<std::tuple<std::string, std::string, std::string>> ours;
+            for (const auto& row : table.rows) {
+                ours.emplace(std::string(row.title), analysis.labels.dates.at(row.added),
+                             row.removed ? analysis.labels.dates.at(*row.removed) : "");
+            }
+            EXPECT_EQ(ours, bot_rows(file->second)) << table.name;
+            ++compared;
+        }
+    }
+    EXPECT_GT(compared, k_archives / 2);
+}
+
+TEST(FollowRenames, TheCommandListsFormerIdsAndTheExportTheChanges) {
+    test::TempDir dir;
+    synth::GeneratorOptions generate;
+    generate.seed = 3;
+    generate.playlists = 8;
+    generate.days = 60;
+    generate.quirks = true;
+    generate.era = synth::Era::y2021;
+    const auto repo = dir.path() / "archive";
+    synth::generate_archive(repo, generate);
+    const auto [code, text] = test::run_command(
+        {"cumulative", "--repo", repo.string(), "-q", "--follow-renames", "--format", "json"});
+    ASSERT_EQ(code, ExitCode::ok);
+    const auto followed = nlohmann::json::parse(text);
+    const auto [plain_code, plain_text] =
+        test::run_command({"cumulative", "--repo", repo.string(), "-q", "--format", "json"});
+    const auto per_id = nlohmann::json::parse(plain_text);
+    std::vector<std::string> former;
+    for (const auto& table : followed) {
+        for (const auto& id : table.value("former_ids", nlohmann::json::array())) {
+            former.push_back(id.get<std::string>());
+        }
+        EXPECT_EQ(table.contains("former_ids"),
+                  !table.value("former_ids", nlohmann::json::array()).empty());
+    }
+    ASSERT_FALSE(former.empty());
+    // A former id's table is part of its successor's, not on its own.
+    EXPECT_EQ(followed.size() + former.size(), per_id.size());
+    // Without --follow-renames, no table lists former ids.
+    for (const auto& table : per_id) {
+        EXPECT_FALSE(table.contains("former_ids"));
+    }
+    // Asked for by its former id, the continued table is given.
+    const auto [one_code, one] =
+        test::run_command({"cumulative", "--repo", repo.string(), "-q", "--follow-renames",
+                           "--format", "json", "--playlist", former.front()});
+    const auto selected = nlohmann::json::parse(one);
+    ASSERT_TRUE(selected.is_object()) << one;
+    EXPECT_EQ(selected["former_ids"].front(), former.front());
+
+    // The export's id_changes table has one row per change.
+    const auto csv = dir.path() / "csv";
+    ASSERT_EQ(
+        test::run_command({"export", "--repo", repo.string(), "-q", "--csv", csv.string()}).first,
+        ExitCode::ok);
+    const auto lines = test::lines_of(test::read_file(csv / "id_changes.csv"));
+    ASSERT_EQ(lines.size(), former.size() + 1);
+    EXPECT_EQ(lines.front(), "old_id,new_id,name,deleted_commit,deleted_date,appeared_commit,"
+                             "appeared_date\r");
+    for (const auto& id : former) {
+        EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
+            return line.starts_with(id + ",");
+        })) << id;
+    }
 }
 
 } // namespace

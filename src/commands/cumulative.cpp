@@ -28,6 +28,7 @@ struct CumulativeOptions {
     std::string out;
     std::string layout = "id";
     std::string github;
+    bool follow_renames = false;
 };
 
 writers::MarkdownLinks markdown_links(const std::string& dir) {
@@ -36,6 +37,22 @@ writers::MarkdownLinks markdown_links(const std::string& dir) {
         links.pretty_dir = dir.substr(0, dir.size() - 5) + "pretty";
     }
     return links;
+}
+
+/// Makes an output directory if need be, and removes the temporary files with one of
+/// `suffixes` that a run killed while it wrote there left behind.
+std::filesystem::path prepared_directory(std::filesystem::path out,
+                                         const std::vector<std::string>& suffixes) {
+    std::error_code error;
+    std::filesystem::create_directories(out, error);
+    if (error) {
+        fail("cannot create output directory {}: {}", out.string(), error.message());
+    }
+    remove_stale_temporaries(out, [&](std::string_view target) {
+        return std::any_of(suffixes.begin(), suffixes.end(),
+                           [&](const std::string& suffix) { return target.ends_with(suffix); });
+    });
+    return out;
 }
 
 /// Writes one file per table into `out`, each as soon as its playlist is built (from
@@ -50,15 +67,7 @@ class DirectoryWriter {
           m_links(markdown_links(analysis.history.dir)),
           // Only markdown leaves out days_present, which changes with the revision's day.
           m_tip_day(format == writers::Format::markdown ? 0 : analysis.calendar.tip_day) {
-        std::error_code error;
-        std::filesystem::create_directories(m_out, error);
-        if (error) {
-            fail("cannot create output directory {}: {}", m_out.string(), error.message());
-        }
-        // Temporary tables left by a run that was killed while it wrote here.
-        const std::string suffix = fmt::format(".{}", writers::extension(format));
-        remove_stale_temporaries(m_out,
-                                 [&](std::string_view target) { return target.ends_with(suffix); });
+        prepared_directory(m_out, {fmt::format(".{}", writers::extension(format))});
         if (analysis.cache) {
             m_manifest.emplace(*analysis.cache, m_out, writers::extension(format),
                                GH_ANALYZE_RENDERER);
@@ -191,25 +200,78 @@ void report_stray_lines(const std::vector<engine::BuiltPlaylist>& built,
     }
 }
 
-/// Makes the output directory of `--layout archive`, and removes what a killed run left.
-std::filesystem::path archive_directory(const std::string& dir) {
-    const std::filesystem::path out = dir;
-    std::error_code error;
-    std::filesystem::create_directories(out, error);
-    if (error) {
-        fail("cannot create output directory {}: {}", out.string(), error.message());
+/// `--follow-renames`: the tables with each replaced id's continued by its successor's.
+ExitCode write_followed(const CumulativeOptions& options, engine::Analysis& analysis,
+                        writers::Format format) {
+    // A selected playlist may continue another's, or be continued: every one is built.
+    const std::set<std::string> wanted(analysis.selected.begin(), analysis.selected.end());
+    analysis.selected.clear();
+    for (const auto& [id, versions] : analysis.history.playlists) {
+        analysis.selected.push_back(id);
     }
-    remove_stale_temporaries(out, [](std::string_view target) {
-        return target.ends_with(".md") || target.ends_with(".json");
+    bool complete = true;
+    auto built = engine::build_tables(analysis, options.history, complete);
+    analysis.finish_saving();
+    if (!options.history.quiet) {
+        report_stray_lines(built, analysis);
+    }
+    auto tables = engine::tables_at_tip(std::move(built), analysis);
+    std::vector<const tables::PlaylistTable*> all;
+    for (const auto& table : tables) {
+        all.push_back(&table);
+    }
+    const auto changes = engine::detect_id_changes(analysis, all);
+    tables = engine::follow_id_changes(analysis, std::move(tables), changes, options.history.quiet);
+    std::erase_if(tables, [&](const tables::PlaylistTable& table) {
+        return !wanted.contains(table.id) &&
+               std::none_of(table.former_ids.begin(), table.former_ids.end(),
+                            [&](const std::string& id) { return wanted.contains(id); });
     });
-    return out;
+    const auto links = markdown_links(analysis.history.dir);
+    if (options.out.empty()) {
+        if (format == writers::Format::markdown && tables.size() != 1) {
+            throw Error::usage("markdown for {} playlists needs --out DIR (or use --format "
+                               "csv|tsv|json)\nTry 'gh-analyze cumulative --help'.",
+                               tables.size());
+        }
+        std::vector<const tables::PlaylistTable*> pointers;
+        for (const auto& table : tables) {
+            pointers.push_back(&table);
+        }
+        start_pager(options.history.pager);
+        write_stdout(writers::render(pointers, analysis.labels, format, links));
+        return complete ? ExitCode::ok : ExitCode::incomplete;
+    }
+    const std::string suffix = fmt::format(".{}", writers::extension(format));
+    const std::filesystem::path out = prepared_directory(options.out, {suffix});
+    FileReleaser releaser;
+    for (const auto& table : tables) {
+        if (!is_safe_file_name(table.id)) {
+            warn("not writing playlist '{}': its name cannot be a file name here",
+                 escape_control(table.id));
+            complete = false;
+            continue;
+        }
+        try {
+            write_file_atomically(out / (table.id + suffix),
+                                  writers::render({&table}, analysis.labels, format, links),
+                                  &releaser);
+        } catch (const std::exception& failure) {
+            warn("not writing playlist '{}': {}", table.id, failure.what());
+            complete = false;
+        }
+    }
+    if (!options.history.quiet) {
+        note("{} tables in {}", tables.size(), out.string());
+    }
+    return complete ? ExitCode::ok : ExitCode::incomplete;
 }
 
 /// The current era's `<id>.md` and `<id>.json` of every selected playlist.
 ExitCode write_current_era(const CumulativeOptions& options, const engine::Analysis& analysis,
                            const std::string& github) {
     const auto tables = engine::current_era_tables(analysis, options.history);
-    const std::filesystem::path out = archive_directory(options.out);
+    const std::filesystem::path out = prepared_directory(options.out, {".md", ".json"});
     const writers::ArchiveLinks links{analysis.history.dir, analysis.pretty->dir(), github};
     FileReleaser releaser;
     std::size_t written = 0;
@@ -280,7 +342,7 @@ ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis
         }
     }
 
-    const std::filesystem::path out = archive_directory(options.out);
+    const std::filesystem::path out = prepared_directory(options.out, {".md", ".json"});
     const writers::ArchiveLinks links{analysis.history.dir, analysis.pretty->dir(), github};
     FileReleaser releaser;
     std::size_t written = 0;
@@ -337,6 +399,9 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
                ->default_value(options.layout),
            "id (one table per playlist id, as --format says) or archive (the archive's own "
            "cumulative files, byte for byte, for the era of its pretty views; needs --out)");
+    option("follow-renames", po::bool_switch(&options.follow_renames),
+           "continue the table of a playlist whose id was replaced (deleted, and a new id "
+           "with its name within 7 days) as the new id's, listing its former ids");
     option("github", po::value(&options.github)->value_name("OWNER/REPO"),
            "the archive's GitHub name, for --layout archive's githistory links (default: "
            "from the 'origin' remote)");
@@ -351,6 +416,11 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
                            escape_control(options.github));
     }
     const bool archive = options.layout == "archive";
+    if (archive && options.follow_renames) {
+        throw Error::usage("--follow-renames is for --layout id: the archive's own layout "
+                           "follows ids as the archive did (by name until 2021)\n"
+                           "Try 'gh-analyze cumulative --help'.");
+    }
     if (archive &&
         (options.out.empty() || format != writers::Format::markdown || !options.history.links)) {
         throw Error::usage("--layout archive writes the archive's own markdown files, with "
@@ -364,6 +434,9 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
     timer.lap("walk");
     if (archive) {
         return write_archive_layout(options, analysis);
+    }
+    if (options.follow_renames) {
+        return write_followed(options, analysis, format);
     }
     // (engine::build_tables reports its own "save cache" lap)
     if (options.out.empty() && format == writers::Format::markdown &&

@@ -3,6 +3,7 @@
 
 #include "commands/command.hpp"
 #include "commands/options.hpp"
+#include "engine/archive_layout.hpp"
 #include "git/repository.hpp"
 #include "util/terminal.hpp"
 #include "writers/export_tables.hpp"
@@ -66,6 +67,15 @@ ExitCode run_export(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < exports.size(); ++i) {
         exports[i].table = std::move(builders[i]).release_table(analysis.calendar.tip_day);
     }
+    std::vector<const tables::PlaylistTable*> tables;
+    for (const auto& each : exports) {
+        tables.push_back(&each.table);
+    }
+    std::vector<writers::IdChangeRow> id_changes;
+    for (const auto& change : engine::detect_id_changes(analysis, tables)) {
+        id_changes.push_back(
+            {change.from, change.to, change.name, change.deleted, change.appeared});
+    }
     std::vector<writers::CommitRow> commits;
     for (std::size_t s = 0; s < analysis.history.snapshots.size(); ++s) {
         commits.push_back({analysis.labels.commits[s], analysis.labels.dates[s],
@@ -73,15 +83,16 @@ ExitCode run_export(const std::vector<std::string>& args) {
     }
     std::vector<std::string> written;
     if (!sqlite.empty()) {
-        writers::write_sqlite(sqlite, commits, exports);
+        writers::write_sqlite(sqlite, commits, exports, id_changes);
         written.push_back(sqlite);
     }
     if (!csv.empty()) {
-        writers::write_table_files(csv, writers::LinesFormat::csv, commits, exports);
+        writers::write_table_files(csv, writers::LinesFormat::csv, commits, exports, id_changes);
         written.push_back(csv);
     }
     if (!jsonl.empty()) {
-        writers::write_table_files(jsonl, writers::LinesFormat::jsonl, commits, exports);
+        writers::write_table_files(jsonl, writers::LinesFormat::jsonl, commits, exports,
+                                   id_changes);
         written.push_back(jsonl);
     }
     timer.lap("write");

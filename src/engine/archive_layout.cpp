@@ -8,6 +8,7 @@
 #include "util/terminal.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -212,6 +213,128 @@ std::vector<NameTable> name_tables(const Analysis& analysis,
             named.table.name = name;
         }
         result.push_back(std::move(named));
+    }
+    return result;
+}
+
+std::vector<IdChange> detect_id_changes(const Analysis& analysis,
+                                        const std::vector<const tables::PlaylistTable*>& tables) {
+    const auto& days = analysis.calendar.snapshot_days;
+    struct Candidate {
+        const tables::PlaylistTable* table;
+        std::uint32_t snapshot; // of its deletion, or of its first name
+    };
+    std::map<std::string_view, std::vector<Candidate>> deleted;  // by last name
+    std::map<std::string_view, std::vector<Candidate>> appeared; // by first name
+    for (const auto* each : tables) {
+        const tables::PlaylistTable& table = *each;
+        const auto& versions = analysis.history.playlists.at(table.id);
+        const auto named = std::find_if(table.names.begin(), table.names.end(),
+                                        [](const auto& change) { return !change.name.empty(); });
+        if (named == table.names.end()) {
+            continue;
+        }
+        appeared[named->name].push_back({&table, named->snapshot});
+        if (!versions.back().blob && !table.names.back().name.empty()) {
+            deleted[table.names.back().name].push_back({&table, versions.back().snapshot});
+        }
+    }
+    struct Pair {
+        std::int32_t distance;
+        const Candidate* from;
+        const Candidate* to;
+    };
+    std::vector<Pair> pairs;
+    for (const auto& [name, gone] : deleted) {
+        const auto found = appeared.find(name);
+        if (found == appeared.end()) {
+            continue;
+        }
+        for (const auto& from : gone) {
+            const auto from_first = analysis.history.playlists.at(from.table->id).front().snapshot;
+            for (const auto& to : found->second) {
+                const auto to_first = analysis.history.playlists.at(to.table->id).front().snapshot;
+                const std::int32_t distance =
+                    std::abs(days.at(to.snapshot) - days.at(from.snapshot));
+                if (to.table != from.table && to_first > from_first && distance <= 7) {
+                    pairs.push_back({distance, &from, &to});
+                }
+            }
+        }
+    }
+    // The nearest pairs first; each playlist takes part in one change each way.
+    std::stable_sort(pairs.begin(), pairs.end(),
+                     [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
+    std::set<const tables::PlaylistTable*> continued, continuing;
+    std::vector<IdChange> changes;
+    for (const auto& pair : pairs) {
+        if (continued.insert(pair.from->table).second) {
+            if (continuing.insert(pair.to->table).second) {
+                changes.push_back({pair.from->table->id, pair.to->table->id,
+                                   pair.from->table->names.back().name, pair.from->snapshot,
+                                   pair.to->snapshot});
+            } else {
+                continued.erase(pair.from->table);
+            }
+        }
+    }
+    std::sort(changes.begin(), changes.end(), [](const IdChange& a, const IdChange& b) {
+        return std::tie(a.deleted, a.from) < std::tie(b.deleted, b.from);
+    });
+    return changes;
+}
+
+std::vector<tables::PlaylistTable> follow_id_changes(const Analysis& analysis,
+                                                     std::vector<tables::PlaylistTable> tables,
+                                                     const std::vector<IdChange>& changes,
+                                                     bool quiet) {
+    std::map<std::string_view, const IdChange*> next, previous;
+    for (const auto& change : changes) {
+        next.emplace(change.from, &change);
+        previous.emplace(change.to, &change);
+        if (!quiet) {
+            note("playlist {} continues as {} ('{}'): {} was deleted at commit {}, and {} "
+                 "first had its name at commit {}",
+                 change.from, change.to, escape_control(change.name), change.from,
+                 git::hex(analysis.history.snapshots.at(change.deleted).commit), change.to,
+                 git::hex(analysis.history.snapshots.at(change.appeared).commit));
+        }
+    }
+    std::vector<tables::PlaylistTable> result;
+    for (auto& table : tables) {
+        if (next.contains(table.id)) {
+            continue; // part of a later id's table
+        }
+        if (!previous.contains(table.id)) {
+            result.push_back(std::move(table));
+            continue;
+        }
+        std::vector<std::string> chain = {table.id};
+        for (auto at = previous.find(chain.front()); at != previous.end();
+             at = previous.find(chain.front())) {
+            chain.insert(chain.begin(), at->second->from);
+        }
+        std::vector<StreamVersion> stream;
+        for (std::size_t i = 0; i < chain.size(); ++i) {
+            const auto& versions = analysis.history.playlists.at(chain[i]);
+            // An id's versions end where the next one's begin.
+            const std::uint32_t end =
+                i + 1 < chain.size() ? analysis.history.playlists.at(chain[i + 1]).front().snapshot
+                                     : UINT32_MAX;
+            for (const auto& version : versions) {
+                if (version.snapshot >= end) {
+                    break;
+                }
+                if (!stream.empty() && stream.back().snapshot >= version.snapshot) {
+                    continue; // the next id's first version replaces the deletion
+                }
+                stream.push_back({version.snapshot, version.blob, chain[i]});
+            }
+        }
+        tables::PlaylistTable followed = build_stream(analysis, table.id, stream);
+        chain.pop_back();
+        followed.former_ids = std::move(chain);
+        result.push_back(std::move(followed));
     }
     return result;
 }

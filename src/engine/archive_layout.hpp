@@ -31,6 +31,34 @@ std::optional<std::string> parse_github_name(std::string_view name);
 /// `git@github.com:OWNER/REPO.git`, `ssh://git@github.com/OWNER/REPO`), if it is on GitHub.
 std::optional<std::string> origin_github_name(const Analysis& analysis);
 
+/// A playlist id replaced by another: `from` was deleted at snapshot `deleted`, and `to`
+/// first carried `from`'s name at snapshot `appeared`, within 7 days of it.
+struct IdChange {
+    std::string from;
+    std::string to;
+    std::string name;
+    std::uint32_t deleted = 0;
+    std::uint32_t appeared = 0;
+};
+
+/// The id changes history shows (SPEC, the id-change quirks): a playlist deleted for good,
+/// and a newer playlist whose first name (its first version with content) is the deleted
+/// one's last, within 7 days before or after the deletion. Each deleted playlist continues
+/// as at most one other (the nearest in time), and each as at most one deleted one.
+/// `tables` are every playlist's (their name timelines are read), in any order.
+std::vector<IdChange> detect_id_changes(const Analysis& analysis,
+                                        const std::vector<const tables::PlaylistTable*>& tables);
+
+/// The tables with each chain of id changes made one table: the last id's, listing the
+/// others as `former_ids`, built from the versions of each id in turn (an id's versions
+/// from when the next one appeared on are left out), so that rows keep their dates and
+/// stints. Other tables are as they were. Each change is said on stderr with its commits
+/// unless `quiet`.
+std::vector<tables::PlaylistTable> follow_id_changes(const Analysis& analysis,
+                                                     std::vector<tables::PlaylistTable> tables,
+                                                     const std::vector<IdChange>& changes,
+                                                     bool quiet);
+
 /// A table of the 2019-2021 archive, which kept one per playlist *name*.
 struct NameTable {
     std::string name;

@@ -69,6 +69,8 @@ struct PlaylistTable {
     /// The pretty view the present rows' links were taken from (its blob id's raw bytes),
     /// or empty: a later run re-links them when the view at its revision is another.
     std::string present_view;
+    /// The ids this table was continued from (--follow-renames), oldest first.
+    std::vector<std::string> former_ids;
     std::vector<TrackRow> rows;
     std::uint32_t versions = 0;
     bool deleted = false; ///< the file is absent at the tip

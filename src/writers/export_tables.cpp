@@ -55,10 +55,14 @@ constexpr std::array k_memberships{text("playlist"),
                                    optional_text("end_date"),
                                    integer("first_fill")};
 
+constexpr std::array k_id_changes{
+    text("old_id"),       text("new_id"),          text("name"),         text("deleted_commit"),
+    text("deleted_date"), text("appeared_commit"), text("appeared_date")};
+
 constexpr std::array k_tables{
     ExportTable{"commits", k_commits},         ExportTable{"playlists", k_playlists},
     ExportTable{"snapshots", k_snapshots},     ExportTable{"tracks", k_tracks},
-    ExportTable{"memberships", k_memberships},
+    ExportTable{"memberships", k_memberships}, ExportTable{"id_changes", k_id_changes},
 };
 
 /// The text of `commit` (its date or id, by `field`), or NULL when there is none.
@@ -81,7 +85,7 @@ std::span<const ExportTable> export_tables() {
 }
 
 void emit_rows(const std::vector<CommitRow>& commits, const std::vector<PlaylistExport>& playlists,
-               RowSink& sink) {
+               const std::vector<IdChangeRow>& id_changes, RowSink& sink) {
     const auto at = [&](std::uint32_t s) -> const CommitRow& { return commits.at(s); };
     sink.begin_table(k_tables[0]);
     for (std::size_t i = 0; i < commits.size(); ++i) {
@@ -169,6 +173,21 @@ void emit_rows(const std::vector<CommitRow>& commits, const std::vector<Playlist
         }
     }
     sink.end_table();
+
+    sink.begin_table(k_tables[5]);
+    for (const auto& change : id_changes) {
+        const std::array<Value, k_id_changes.size()> row{change.from,
+                                                         change.to,
+                                                         change.name,
+                                                         at(change.deleted).id,
+                                                         at(change.deleted).date,
+                                                         at(change.appeared).id,
+                                                         at(change.appeared).date};
+        sink.row(row, [&] {
+            return fmt::format("the id change of playlist {} to {}", change.from, change.to);
+        });
+    }
+    sink.end_table();
 }
 
 namespace {
@@ -237,7 +256,8 @@ class LinesSink final : public RowSink {
 
 void write_table_files(const std::filesystem::path& dir, LinesFormat format,
                        const std::vector<CommitRow>& commits,
-                       const std::vector<PlaylistExport>& playlists) {
+                       const std::vector<PlaylistExport>& playlists,
+                       const std::vector<IdChangeRow>& id_changes) {
     std::error_code error;
     std::filesystem::create_directories(dir, error);
     if (error) {
@@ -253,7 +273,7 @@ void write_table_files(const std::filesystem::path& dir, LinesFormat format,
         return false;
     });
     LinesSink sink(dir, format);
-    emit_rows(commits, playlists, sink);
+    emit_rows(commits, playlists, id_changes, sink);
 }
 
 } // namespace gh::writers

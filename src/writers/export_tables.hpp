@@ -12,7 +12,7 @@
 
 namespace gh::writers {
 
-/// The five tables of an export (README "export"), defined once: SQLite, CSV and JSON
+/// The six tables of an export (README "export"), defined once: SQLite, CSV and JSON
 /// Lines write these rows and columns, so the formats cannot drift apart.
 struct Column {
     std::string_view name;
@@ -43,13 +43,14 @@ class RowSink {
 
 /// Sends every row of the export of `commits` and `playlists` to `sink`.
 void emit_rows(const std::vector<CommitRow>& commits, const std::vector<PlaylistExport>& playlists,
-               RowSink& sink);
+               const std::vector<IdChangeRow>& id_changes, RowSink& sink);
 
 /// Writes `DIR/<table>.csv` (RFC 4180, a header line; NULL is an empty field) or
 /// `DIR/<table>.jsonl` (one JSON object a line; NULL is null), each file atomically.
 enum class LinesFormat { csv, jsonl };
 void write_table_files(const std::filesystem::path& dir, LinesFormat format,
                        const std::vector<CommitRow>& commits,
-                       const std::vector<PlaylistExport>& playlists);
+                       const std::vector<PlaylistExport>& playlists,
+                       const std::vector<IdChangeRow>& id_changes);
 
 } // namespace gh::writers

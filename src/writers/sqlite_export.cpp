@@ -67,6 +67,16 @@ CREATE TABLE memberships (        -- one row per stint of a track in a playlist
     PRIMARY KEY (playlist, key, start_commit),
     FOREIGN KEY (playlist, key) REFERENCES tracks(playlist, key)
 );
+CREATE TABLE id_changes (         -- a playlist id replaced by another (deleted, and a new id with its name)
+    old_id TEXT NOT NULL REFERENCES playlists(id),
+    new_id TEXT NOT NULL REFERENCES playlists(id),
+    name TEXT NOT NULL,
+    deleted_commit TEXT NOT NULL REFERENCES commits(id),  -- the old id's deletion
+    deleted_date TEXT NOT NULL,
+    appeared_commit TEXT NOT NULL REFERENCES commits(id), -- the new id's first version with the name
+    appeared_date TEXT NOT NULL,
+    PRIMARY KEY (old_id, new_id)
+);
 CREATE INDEX tracks_by_key ON tracks(key);
 CREATE INDEX tracks_by_added ON tracks(added);
 CREATE INDEX memberships_by_start ON memberships(start_date);
@@ -159,7 +169,8 @@ class SqliteSink final : public RowSink {
 } // namespace
 
 void write_sqlite(const std::filesystem::path& path, const std::vector<CommitRow>& commits,
-                  const std::vector<PlaylistExport>& playlists) {
+                  const std::vector<PlaylistExport>& playlists,
+                  const std::vector<IdChangeRow>& id_changes) {
     const std::string name = path.filename().string();
     const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
     remove_stale_temporaries(dir, [&](std::string_view target) { return target == name; });
@@ -180,7 +191,7 @@ void write_sqlite(const std::filesystem::path& path, const std::vector<CommitRow
     exec(db.get(), "BEGIN");
     exec(db.get(), k_schema);
     SqliteSink sink(db.get());
-    emit_rows(commits, playlists, sink);
+    emit_rows(commits, playlists, id_changes, sink);
     exec(db.get(), "COMMIT");
     if (sqlite3_close(db.release()) != SQLITE_OK) {
         fail("cannot finish writing {}", temporary.temporary_path());

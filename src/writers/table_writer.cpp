@@ -222,6 +222,9 @@ nlohmann::ordered_json table_json(const tables::PlaylistTable& table,
     object["description"] = table.description;
     object["deleted"] = table.deleted;
     object["versions"] = table.versions;
+    if (!table.former_ids.empty()) {
+        object["former_ids"] = table.former_ids;
+    }
     object["tracks"] = std::move(tracks);
     return object;
 }
