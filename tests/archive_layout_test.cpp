@@ -307,7 +307,10 @@ TEST(ArchiveLayout, UsageErrors) {
              {"--layout", "archive", "--out", out, "--format", "csv"},
              {"--layout", "archive", "--out", out, "--no-links"},
              {"--layout", "archive", "--out", out, "--github", "not a name"},
-             {"--layout", "archives", "--out", out}}) {
+             {"--layout", "archives", "--out", out},
+             {"--keep-existing", "--out", out},
+             {"--layout", "archive", "--out", out, "--key", "title-artists"},
+             {"--layout", "archive", "--out", out, "--follow-renames"}}) {
         std::vector<std::string> full = {"cumulative", "--repo", repo.string(), "-q"};
         full.insert(full.end(), args.begin(), args.end());
         const auto error = command_error(full);
@@ -484,6 +487,68 @@ TEST(FollowRenames, TheCommandListsFormerIdsAndTheExportTheChanges) {
             return line.starts_with(id + ",");
         })) << id;
     }
+}
+
+} // namespace
+} // namespace gh
+
+namespace gh {
+namespace {
+
+// History cut short (a graft makes a later commit the first): the files the bot wrote at
+// the tip know rows and dates from before the cut. --keep-existing gives them back, so the
+// files equal the bot's again; without it they do not.
+TEST(Differential, KeepExistingGivesBackWhatHistoryBeforeACutKnew) {
+    for (const auto era : {synth::Era::y2021, synth::Era::current}) {
+        std::size_t differing_without = 0;
+        for (std::uint64_t seed = 1; seed <= k_archives / 4; ++seed) {
+            test::TempDir dir;
+            synth::GeneratorOptions generate;
+            generate.seed = seed;
+            generate.playlists = 6;
+            generate.days = 50;
+            generate.quirks = true;
+            generate.era = era;
+            const auto repo = dir.path() / "archive";
+            synth::generate_archive(repo, generate);
+            const std::string q = test::shell_quote(repo.string());
+            test::run("git -C " + q + " replace --graft $(git -C " + q + " rev-parse HEAD~20)");
+            SCOPED_TRACE("seed " + std::to_string(seed) + " era " +
+                         std::to_string(static_cast<int>(era)));
+            const auto bot = bot_files(repo, "HEAD", dir);
+            const auto kept = archive_layout(repo, dir, {"--keep-existing", "--no-cache"});
+            ASSERT_FALSE(kept.empty());
+            for (const auto& [name, content] : kept) {
+                ASSERT_TRUE(bot.contains(name)) << name;
+                EXPECT_EQ(first_difference({{name, bot.at(name)}}, {{name, content}}), "");
+            }
+            for (const auto& [name, content] : archive_layout(repo, dir, {"--no-cache"})) {
+                differing_without += bot.at(name) != content;
+            }
+        }
+        EXPECT_GT(differing_without, 0u);
+    }
+}
+
+TEST(ArchiveLayout, ExistingRowsAreKeyedByTheirLinesWithBracketsAndPipes) {
+    const std::string file =
+        "[pretty](/playlists/pretty/X.md) - cumulative - [plain](/playlists/plain/id) "
+        "([githistory](https://github.githistory.xyz/o/r/blob/main/playlists/plain/id))\n\n"
+        "### [X](https://open.spotify.com/playlist/id)\n\n> \n\n"
+        "| Title | Artist(s) | Album | Length | Added | Removed |\n|---|---|---|---|---|---|\n"
+        "| [7/11](https://open.spotify.com/track/a) | [Beyoncé](https://open.spotify.com/artist/b)"
+        " | [BEYONCÉ [Platinum Edition]](https://open.spotify.com/album/c) | 3:33 | 2020-01-31 |  "
+        "|\n"
+        "| [Pipe | Dream](https://open.spotify.com/track/d) | [The | Band](https://open.spotify."
+        "com/artist/e), [Tyler, The Creator](https://open.spotify.com/artist/f) | [A|B](https://"
+        "open.spotify.com/album/g) | 45 | 2019-06-01 | 2019-07-01 |\n"
+        "| Local | Someone | Tape |  | 2019-05-30 |  |";
+    const auto rows = writers::parse_archive_2021_rows(file);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows.at("7/11 -- beyoncé -- beyoncé [platinum edition]").added, "2020-01-31");
+    EXPECT_EQ(rows.at("pipe | dream -- the | band, tyler, the creator -- a|b").added, "2019-06-01");
+    EXPECT_EQ(rows.at("local -- someone -- tape").line,
+              "| Local | Someone | Tape |  | 2019-05-30 |  |");
 }
 
 } // namespace

@@ -14,6 +14,7 @@
 #include "writers/table_writer.hpp"
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace po = boost::program_options;
@@ -29,6 +30,7 @@ struct CumulativeOptions {
     std::string layout = "id";
     std::string github;
     bool follow_renames = false;
+    bool keep_existing = false;
 };
 
 writers::MarkdownLinks markdown_links(const std::string& dir) {
@@ -267,10 +269,41 @@ ExitCode write_followed(const CumulativeOptions& options, engine::Analysis& anal
     return complete ? ExitCode::ok : ExitCode::incomplete;
 }
 
+/// Says how many rows --keep-existing kept.
+void note_kept(const CumulativeOptions& options, std::size_t kept, std::size_t playlists,
+               const engine::Analysis& analysis) {
+    if (!options.history.quiet) {
+        note("kept {} rows of {} playlists' existing cumulative files ({}) that history cannot "
+             "know",
+             kept, playlists, engine::cumulative_dir(analysis));
+    }
+}
+
 /// The current era's `<id>.md` and `<id>.json` of every selected playlist.
 ExitCode write_current_era(const CumulativeOptions& options, const engine::Analysis& analysis,
                            const std::string& github) {
-    const auto tables = engine::current_era_tables(analysis, options.history);
+    auto tables = engine::current_era_tables(analysis, options.history);
+    if (options.keep_existing) {
+        const auto existing = engine::existing_cumulative_files(analysis);
+        std::size_t kept = 0;
+        std::size_t playlists = 0;
+        for (auto& [id, table] : tables) {
+            const auto file = existing.find(id + ".json");
+            if (file == existing.end()) {
+                continue;
+            }
+            try {
+                const std::size_t kept_here = table.keep_existing(file->second);
+                kept += kept_here;
+                playlists += kept_here > 0;
+            } catch (const std::invalid_argument& error) {
+                warn("{}/{} at commit {} cannot be read ({}): nothing of it is kept",
+                     engine::cumulative_dir(analysis), file->first, git::hex(analysis.history.tip),
+                     error.what());
+            }
+        }
+        note_kept(options, kept, playlists, analysis);
+    }
     const std::filesystem::path out = prepared_directory(options.out, {".md", ".json"});
     const writers::ArchiveLinks links{analysis.history.dir, analysis.pretty->dir(), github};
     FileReleaser releaser;
@@ -347,6 +380,10 @@ ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis
     FileReleaser releaser;
     std::size_t written = 0;
     std::size_t unchanged = 0;
+    std::size_t kept = 0;
+    std::size_t kept_playlists = 0;
+    const auto existing = options.keep_existing ? engine::existing_cumulative_files(analysis)
+                                                : std::map<std::string, std::string>();
     for (const auto& table : named) {
         if (std::none_of(table.ids.begin(), table.ids.end(),
                          [&](const std::string& id) { return wanted.contains(id); })) {
@@ -362,15 +399,26 @@ ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis
             continue;
         }
         try {
-            const bool changed = write_file_atomically(
-                out / (table.name + ".md"),
-                writers::render_archive_2021(table.table, table.name, analysis.labels, links),
-                &releaser);
+            std::map<std::string, writers::ExistingRow> rows;
+            if (const auto file = existing.find(table.name + ".md"); file != existing.end()) {
+                rows = writers::parse_archive_2021_rows(file->second);
+            }
+            writers::KeptRows keep{&rows, 0};
+            const bool changed =
+                write_file_atomically(out / (table.name + ".md"),
+                                      writers::render_archive_2021(table.table, table.name,
+                                                                   analysis.labels, links, &keep),
+                                      &releaser);
+            kept += keep.kept;
+            kept_playlists += keep.kept > 0;
             ++(changed ? written : unchanged);
         } catch (const std::exception& failure) {
             warn("not writing the table of '{}': {}", escape_control(table.name), failure.what());
             complete = false;
         }
+    }
+    if (options.keep_existing) {
+        note_kept(options, kept, kept_playlists, analysis);
     }
     if (!options.history.quiet) {
         note("{} tables in {}: {} written, {} unchanged", written + unchanged, out.string(),
@@ -402,6 +450,9 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
     option("follow-renames", po::bool_switch(&options.follow_renames),
            "continue the table of a playlist whose id was replaced (deleted, and a new id "
            "with its name within 7 days) as the new id's, listing its former ids");
+    option("keep-existing", po::bool_switch(&options.keep_existing),
+           "with --layout archive: keep the rows of the archive's existing cumulative files "
+           "that history cannot know, and their earlier Added dates");
     option("github", po::value(&options.github)->value_name("OWNER/REPO"),
            "the archive's GitHub name, for --layout archive's githistory links (default: "
            "from the 'origin' remote)");
@@ -416,6 +467,15 @@ ExitCode run_cumulative(const std::vector<std::string>& args) {
                            escape_control(options.github));
     }
     const bool archive = options.layout == "archive";
+    if (!archive && options.keep_existing) {
+        throw Error::usage("--keep-existing keeps rows of the archive's own cumulative files: "
+                           "it needs --layout archive\nTry 'gh-analyze cumulative --help'.");
+    }
+    if (archive && options.history.key != "line") {
+        throw Error::usage("--layout archive keys rows as the archive does, by line: it cannot "
+                           "be used with --key {}\nTry 'gh-analyze cumulative --help'.",
+                           options.history.key);
+    }
     if (archive && options.follow_renames) {
         throw Error::usage("--follow-renames is for --layout id: the archive's own layout "
                            "follows ids as the archive did (by name until 2021)\n"

@@ -44,6 +44,26 @@ Era detect_era(const Analysis& analysis) {
     return Era::y2021;
 }
 
+std::string cumulative_dir(const Analysis& analysis) {
+    const std::string& dir = analysis.history.dir;
+    const auto slash = dir.rfind('/');
+    return slash == std::string::npos ? "cumulative" : dir.substr(0, slash + 1) + "cumulative";
+}
+
+std::map<std::string, std::string> existing_cumulative_files(const Analysis& analysis) {
+    git::ObjectReader reader(analysis.repo.get(), analysis.packs, analysis.rewrites);
+    const std::string dir = cumulative_dir(analysis);
+    std::map<std::string, std::string> files;
+    for (const auto& [file, blob] :
+         history::files_in(reader, analysis.repo.get(), analysis.history.tip, dir)) {
+        files.emplace(
+            file, std::string(
+                      reader.read_blob(blob, "{}/{} at commit {}", dir, file, analysis.history.tip)
+                          .view()));
+    }
+    return files;
+}
+
 namespace {
 
 bool is_github_part(std::string_view part) {

@@ -7,6 +7,7 @@
 #include "engine/analysis.hpp"
 #include "tables/current_era_table.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,14 @@ std::optional<std::string> parse_github_name(std::string_view name);
 /// The GitHub name of the repository's `origin` remote (`https://github.com/OWNER/REPO`,
 /// `git@github.com:OWNER/REPO.git`, `ssh://git@github.com/OWNER/REPO`), if it is on GitHub.
 std::optional<std::string> origin_github_name(const Analysis& analysis);
+
+/// The directory of the archive's own cumulative files: `cumulative` beside the plain
+/// files, as `pretty` is.
+std::string cumulative_dir(const Analysis& analysis);
+
+/// The archive's own cumulative files at the analysed revision, by file name: what
+/// --keep-existing keeps of. None when there is no such directory.
+std::map<std::string, std::string> existing_cumulative_files(const Analysis& analysis);
 
 /// A playlist id replaced by another: `from` was deleted at snapshot `deleted`, and `to`
 /// first carried `from`'s name at snapshot `appeared`, within 7 days of it.

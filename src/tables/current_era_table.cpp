@@ -5,7 +5,9 @@
 #include "util/calendar.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 
 namespace gh::tables {
@@ -66,6 +68,63 @@ void CurrentEraTable::apply(std::string_view date, const pretty::View& view) {
             row.artists.emplace_back(artist.name, artist.url);
         }
     }
+}
+
+std::size_t CurrentEraTable::keep_existing(std::string_view existing) {
+    const auto document = nlohmann::json::parse(existing, nullptr, false);
+    const auto text = [](const nlohmann::json& object, const char* field) {
+        const auto found = object.find(field);
+        return found != object.end() && found->is_string() ? found->get<std::string>()
+                                                           : std::string();
+    };
+    if (!document.is_object() || !document.contains("tracks") || !document["tracks"].is_array()) {
+        throw std::invalid_argument("not a cumulative JSON file (expected an object with tracks)");
+    }
+    const std::string scraped = text(document, "date_first_scraped");
+    if (parse_day(scraped) && (first_scraped.empty() || scraped < first_scraped)) {
+        first_scraped = scraped;
+    }
+    std::size_t kept = 0;
+    for (const auto& track : document["tracks"]) {
+        const auto album = track.is_object() ? track.find("album") : track.end();
+        const auto artists = track.is_object() ? track.find("artists") : track.end();
+        if (album == track.end() || !album->is_object() || artists == track.end() ||
+            !artists->is_array() || !parse_day(text(track, "date_added"))) {
+            throw std::invalid_argument("a track without its album, artists or date_added");
+        }
+        CurrentEraRow row;
+        row.title = text(track, "name");
+        row.url = text(track, "url");
+        row.album = text(*album, "name");
+        row.album_url = text(*album, "url");
+        std::string line = row.title + " -- ";
+        for (const auto& artist : *artists) {
+            if (!artist.is_object()) {
+                throw std::invalid_argument("an artist that is not an object");
+            }
+            line += row.artists.empty() ? "" : ", ";
+            row.artists.emplace_back(text(artist, "name"), text(artist, "url"));
+            line += row.artists.back().first;
+        }
+        line += " -- " + row.album;
+        if (const auto duration = track.find("duration_ms");
+            duration != track.end() && duration->is_number_unsigned() &&
+            duration->get<std::uint64_t>() <= UINT32_MAX) {
+            row.duration_ms = duration->get<std::uint32_t>();
+        }
+        row.added = text(track, "date_added");
+        row.removed = text(track, "date_removed");
+        const auto asterisk = track.find("date_added_asterisk");
+        row.asterisk = asterisk != track.end() && asterisk->is_boolean() && asterisk->get<bool>();
+        const auto [known, is_new] = rows.try_emplace(row_key(row.url, line), row);
+        if (is_new) {
+            ++kept;
+        } else if (row.added < known->second.added) {
+            known->second.added = row.added;
+            known->second.asterisk = row.asterisk;
+        }
+    }
+    return kept;
 }
 
 std::vector<const CurrentEraRow*> CurrentEraTable::sorted_rows() const {

@@ -6,6 +6,7 @@
 // these rows follow the track's id, so a respelled title or album stays one row, and
 // take Spotify's `added_at` as their date.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -46,6 +47,13 @@ class CurrentEraTable {
     /// The row key of a track: its Spotify id (the last part of its url), or for a local
     /// file, which has no url, its plain line.
     static std::string row_key(std::string_view url, std::string_view plain_line);
+
+    /// Keeps what the archive's existing cumulative JSON of this playlist (`existing`, as
+    /// read from `<id>.json`) knows that history cannot: its rows that no view had, as they
+    /// are, and for the others an earlier Added date (with its `\*` mark); an earlier first
+    /// scrape too. Returns how many rows were kept; throws std::invalid_argument when
+    /// `existing` is not such a file.
+    std::size_t keep_existing(std::string_view existing);
 
     /// Rows in the generator's order: lowercased title, then lowercased artist names, then
     /// duration, then track id.

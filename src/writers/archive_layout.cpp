@@ -1,5 +1,7 @@
 #include "writers/archive_layout.hpp"
 
+#include "plain/track_key.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -32,8 +34,95 @@ std::string length_2021(std::uint32_t milliseconds) {
     return text;
 }
 
+namespace {
+
+/// `text` with each `[name](https://open.spotify.com/...)` written as its name.
+std::string strip_links(std::string_view text) {
+    constexpr std::string_view k_target = "](https://open.spotify.com/";
+    std::string plain;
+    while (true) {
+        const auto target = text.find(k_target);
+        // The link's own '[': a name may hold brackets ("BEYONCÉ [Platinum Edition]").
+        auto open = std::string_view::npos;
+        for (std::size_t at = target, depth = 0; target != std::string_view::npos && at-- > 0;) {
+            if (text[at] == ']') {
+                ++depth;
+            } else if (text[at] == '[' && depth-- == 0) {
+                open = at;
+                break;
+            }
+        }
+        if (open == std::string_view::npos && target != std::string_view::npos) {
+            open = text.rfind('[', target); // unbalanced: the nearest
+        }
+        const auto close = target == std::string_view::npos ? target : text.find(')', target);
+        if (open == std::string_view::npos || close == std::string_view::npos) {
+            plain += text;
+            return plain;
+        }
+        plain += text.substr(0, open);
+        plain += text.substr(open + 1, target - open - 1);
+        text.remove_prefix(close + 1);
+    }
+}
+
+} // namespace
+
+std::map<std::string, ExistingRow> parse_archive_2021_rows(std::string_view markdown) {
+    std::map<std::string, ExistingRow> rows;
+    std::size_t at = 0;
+    while (at < markdown.size()) {
+        const auto end = std::min(markdown.find('\n', at), markdown.size());
+        const std::string_view line = markdown.substr(at, end - at);
+        at = end + 1;
+        if (!line.starts_with("| ") || !line.ends_with(" |") || line.starts_with("| Title |")) {
+            continue;
+        }
+        // From the end: Removed, Added, Length; then Title, Artist(s), Album, whose names
+        // may hold " | " themselves (nothing is escaped): the title's cell ends after its
+        // track link and the album's begins at its album link, when they have them.
+        const std::string_view body = line.substr(2, line.size() - 4);
+        const auto removed = body.rfind(" | ");
+        const auto added =
+            removed == std::string_view::npos ? removed : body.rfind(" | ", removed - 1);
+        const auto length = added == std::string_view::npos || added == 0
+                                ? std::string_view::npos
+                                : body.rfind(" | ", added - 1);
+        if (length == std::string_view::npos) {
+            continue;
+        }
+        const std::string_view date = body.substr(added + 3, removed - added - 3);
+        const std::string_view names = body.substr(0, length);
+        auto title_end = names.find(" | ");
+        if (names.starts_with('[')) {
+            if (const auto link = names.find("](https://open.spotify.com/track/");
+                link != std::string_view::npos) {
+                title_end = names.find(" | ", names.find(')', link));
+            }
+        }
+        auto album_start = names.rfind(" | ");
+        if (const auto link = names.rfind("](https://open.spotify.com/album/");
+            link != std::string_view::npos && names.rfind(" | [", link) != std::string_view::npos) {
+            album_start = names.rfind(" | [", link);
+        }
+        if (date.size() != 10 || title_end == std::string_view::npos ||
+            album_start == std::string_view::npos || album_start < title_end) {
+            continue;
+        }
+        const std::string artists =
+            album_start == title_end
+                ? std::string()
+                : strip_links(names.substr(title_end + 3, album_start - title_end - 3));
+        const std::string plain = strip_links(names.substr(0, title_end)) + " -- " + artists +
+                                  " -- " + strip_links(names.substr(album_start + 3));
+        rows.emplace(plain::python_lower(plain), ExistingRow{std::string(date), std::string(line)});
+    }
+    return rows;
+}
+
 std::string render_archive_2021(const tables::PlaylistTable& table, std::string_view name,
-                                const tables::SnapshotLabels& labels, const ArchiveLinks& links) {
+                                const tables::SnapshotLabels& labels, const ArchiveLinks& links,
+                                KeptRows* keep) {
     std::string pretty_file;
     for (const char c : name) {
         pretty_file += c == ' ' ? std::string_view("%20") : std::string_view(&c, 1);
@@ -46,7 +135,24 @@ std::string render_archive_2021(const tables::PlaylistTable& table, std::string_
         links.pretty_dir, pretty_file, links.plain_dir, table.id, links.github, links.plain_dir,
         table.id, name, table.id, table.description);
     out.reserve(out.size() + table.rows.size() * 300);
+    // Rows kept from the existing file go where their keys put them.
+    auto kept = keep && keep->existing ? keep->existing->begin()
+                                       : std::map<std::string, ExistingRow>::const_iterator();
+    const auto kept_end = keep && keep->existing ? keep->existing->end() : kept;
+    const auto keep_before = [&](std::string_view key) {
+        for (; kept != kept_end && kept->first < key; ++kept) {
+            out += '\n';
+            out += kept->second.line;
+            ++keep->kept;
+        }
+    };
     for (const auto& row : table.rows) {
+        keep_before(row.key);
+        std::string_view added = labels.dates.at(row.added);
+        if (kept != kept_end && kept->first == row.key) {
+            added = std::min(added, std::string_view(kept->second.added));
+            ++kept;
+        }
         out += "\n| ";
         append_link(out, row.title, row.track_url);
         out += " | ";
@@ -64,12 +170,17 @@ std::string render_archive_2021(const tables::PlaylistTable& table, std::string_
         out += " | ";
         out += row.length_ms ? length_2021(*row.length_ms) : std::string();
         out += " | ";
-        out += labels.dates.at(row.added);
+        out += added;
         out += " | ";
         if (row.removed) {
             out += labels.dates.at(*row.removed);
         }
         out += " |";
+    }
+    for (; kept != kept_end; ++kept) { // after the last row's key
+        out += '\n';
+        out += kept->second.line;
+        ++keep->kept;
     }
     return out;
 }

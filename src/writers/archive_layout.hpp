@@ -6,6 +6,7 @@
 #include "tables/cumulative.hpp"
 #include "tables/current_era_table.hpp"
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -18,11 +19,30 @@ struct ArchiveLinks {
     std::string github;     ///< OWNER/REPO, for the githistory link
 };
 
+/// A row of an existing 2019-2021 cumulative file: its Added date and its line as written.
+struct ExistingRow {
+    std::string added;
+    std::string line;
+};
+
+/// The rows of an existing 2019-2021 cumulative file, by key (the lowercased plain line
+/// `title -- artists -- album` its cells show, links stripped). A row whose key cannot be
+/// told (a cell layout other than the generator's) is left out.
+std::map<std::string, ExistingRow> parse_archive_2021_rows(std::string_view markdown);
+
+/// What --keep-existing keeps of an existing file: rows history does not have, as they
+/// are (counted in `kept`), and earlier Added dates of rows it has.
+struct KeptRows {
+    const std::map<std::string, ExistingRow>* existing = nullptr;
+    std::size_t kept = 0;
+};
+
 /// A 2019-2021 cumulative file: the table of the playlist name `name` (its `id` the
 /// playlist that carried the name last), nothing escaped, lengths as `3:55` or `45`, no
 /// final newline. It is written to `<name>.md`.
 std::string render_archive_2021(const tables::PlaylistTable& table, std::string_view name,
-                                const tables::SnapshotLabels& labels, const ArchiveLinks& links);
+                                const tables::SnapshotLabels& labels, const ArchiveLinks& links,
+                                KeptRows* keep = nullptr);
 
 /// `H:MM:SS` of whole seconds with its leading zeros and colons stripped (`3:55`, `45`, and
 /// nothing under a second), as the 2019-2021 generator wrote a length.
