@@ -359,3 +359,88 @@ TEST(Differential, LinksAreThoseOfThePrettyViewOfTheLastCommitThatHadTheTrack) {
 
 } // namespace
 } // namespace gh
+
+namespace gh {
+namespace {
+
+/// The track urls of the pretty view of playlist `id` at `commit`, in its order, read with
+/// git itself: the JSON's `url`s, or the markdown rows' first link (empty for a local file).
+std::vector<std::string> view_urls(const std::filesystem::path& repo, const std::string& commit,
+                                   const std::string& id, const std::string& name) {
+    const std::string q = test::shell_quote(repo.string());
+    const auto show = [&](const std::string& path) {
+        return test::run("git -C " + q + " show " + test::shell_quote(commit + ":" + path) +
+                         " 2>/dev/null || true");
+    };
+    std::vector<std::string> urls;
+    if (const std::string json = show("playlists/pretty/" + id + ".json"); !json.empty()) {
+        const auto parsed = nlohmann::json::parse(json); // outlives the loop
+        for (const auto& track : parsed["tracks"]) {
+            urls.push_back(track["url"].is_null() ? "" : track["url"].get<std::string>());
+        }
+        return urls;
+    }
+    static const std::regex row(
+        R"(^\| \d+ \| (?:\[.*?\]\((https://open\.spotify\.com/track/\w+)\)|[^\[].*?) \| .*)");
+    for (const auto& line : test::lines_of(show("playlists/pretty/" + name + ".md"))) {
+        std::smatch m;
+        if (std::regex_match(line, m, row)) {
+            urls.push_back(m[1]);
+        }
+    }
+    return urls;
+}
+
+TEST(Links, SnapshotListsThePrettyViewsTracksInItsOrderWithTheirLinks) {
+    std::size_t tracks = 0;
+    for (const auto era : {synth::Era::y2021, synth::Era::current}) {
+        test::TempDir dir;
+        synth::GeneratorOptions generate;
+        generate.seed = 5;
+        generate.playlists = 3;
+        generate.days = 20;
+        generate.tracks = 12;
+        generate.era = era;
+        const auto repo = dir.path() / "archive";
+        synth::generate_archive(repo, generate);
+        const std::string q = test::shell_quote(repo.string());
+        for (const std::string& id :
+             test::lines_of(test::run("git -C " + q +
+                                      " ls-tree --name-only HEAD playlists/plain/ "
+                                      "| sed 's|.*/||'"))) {
+            for (const std::string at : {"HEAD~12", "HEAD~5", "HEAD"}) {
+                const auto [code, text] = test::run_command(
+                    {"snapshot", id, "--repo", repo.string(), "--at", at, "--format", "json"});
+                ASSERT_EQ(code, ExitCode::ok) << id << " at " << at;
+                const auto snapshot = nlohmann::json::parse(text);
+                std::vector<std::string> urls;
+                for (const auto& track : snapshot["tracks"]) {
+                    ASSERT_FALSE(track["length_seconds"].is_null()) << track.dump();
+                    urls.push_back(
+                        track["track_url"].is_null() ? "" : track["track_url"].get<std::string>());
+                }
+                const std::string commit = snapshot["commit"];
+                EXPECT_EQ(urls, view_urls(repo, commit, id, snapshot["name"]))
+                    << id << " at " << at << " era " << static_cast<int>(era);
+                tracks += urls.size();
+            }
+        }
+        // --no-links: the file's order, no links.
+        const auto [code, text] = test::run_command(
+            {"snapshot",
+             test::lines_of(test::run("git -C " + q +
+                                      " ls-tree --name-only HEAD "
+                                      "playlists/plain/ | sed 's|.*/||'"))
+                 .front(),
+             "--repo", repo.string(), "--at", "HEAD", "--format", "json", "--no-links"});
+        const auto unlinked = nlohmann::json::parse(text); // outlives the loop
+        ASSERT_FALSE(unlinked["tracks"].empty());
+        for (const auto& track : unlinked["tracks"]) {
+            EXPECT_TRUE(track["track_url"].is_null());
+        }
+    }
+    EXPECT_GT(tracks, 100u);
+}
+
+} // namespace
+} // namespace gh

@@ -6,11 +6,14 @@
 #include "commands/output.hpp"
 #include "git/repository.hpp"
 #include "plain/plain_file.hpp"
+#include "pretty/pretty_view.hpp"
 #include "util/calendar.hpp"
 #include "util/terminal.hpp"
 #include "writers/snapshot_writer.hpp"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 namespace po = boost::program_options;
 
@@ -42,6 +45,54 @@ git::Commit commit_at(const engine::Analysis& analysis, const std::string& at, s
     return commit;
 }
 
+/// The file's tracks in the order of the pretty view committed with it, each with its
+/// links and length: when every track of the view is one of the file's lines and every
+/// line one of the view's tracks (a multiset: a line may be there twice). Otherwise (no
+/// view, or a view that does not match) nothing, and the file's order is shown.
+std::optional<std::vector<writers::LinkedTrack>>
+link_tracks(const engine::Analysis& analysis, git::ObjectReader& reader, const git_oid& commit,
+            std::string_view id, const plain::PlainFile& file, git::ObjectBytes& bytes,
+            pretty::View& view) {
+    const auto found = analysis.pretty->find(commit, id, file.name, reader, analysis.repo.get());
+    if (!found) {
+        return std::nullopt;
+    }
+    bytes = reader.read_blob(found->blob, "{}/{} at commit {}", analysis.pretty->dir(), found->file,
+                             commit);
+    if (found->form == pretty::Form::markdown && pretty::linked_playlist(bytes.view()) != id) {
+        return std::nullopt; // the view of another playlist that had this name
+    }
+    view.parse(bytes.view(), found->form);
+    std::multimap<std::string_view, std::size_t> lines;
+    for (std::size_t i = 0; i < file.tracks.size(); ++i) {
+        lines.emplace(file.tracks[i].text, i);
+    }
+    std::vector<writers::LinkedTrack> linked;
+    std::string line;
+    for (const auto& track : view.tracks()) {
+        view.plain_line(track, line);
+        const auto at = lines.find(line);
+        if (at == lines.end()) {
+            return std::nullopt;
+        }
+        writers::LinkedTrack each{at->second, track.name,      {}, track.album,
+                                  track.url,  track.album_url, {}, track.duration_ms};
+        // The view's artists joined, as the line has them: a view into the file's line.
+        const std::string_view text = file.tracks[at->second].text;
+        each.artists = text.substr(track.name.size() + 4,
+                                   text.size() - track.name.size() - track.album.size() - 8);
+        for (const auto& artist : view.artists(track)) {
+            each.artist_links.emplace_back(artist.name, artist.url);
+        }
+        linked.push_back(std::move(each));
+        lines.erase(at);
+    }
+    if (!lines.empty()) {
+        return std::nullopt;
+    }
+    return linked;
+}
+
 } // namespace
 
 ExitCode run_snapshot(const std::vector<std::string>& args) {
@@ -50,7 +101,8 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
     std::string at;
     std::string format = "text";
     po::options_description description;
-    add_history_options(description, history, {.playlist = false, .key = false, .cache = false});
+    add_history_options(description, history,
+                        {.playlist = false, .key = false, .cache = false, .links = true});
     auto option = description.add_options();
     option("at", po::value(&at)->value_name("DATE|REV")->required(),
            "a date (YYYY-MM-DD: the playlist at the end of that day) or a revision");
@@ -88,11 +140,24 @@ ExitCode run_snapshot(const std::vector<std::string>& args) {
         reader.read_blob(*blob, "{}/{} at {}", analysis.history.dir, id, what);
     const plain::PlainFile file = plain::parse_plain_file(content.view());
     const std::string commit_id = git::hex(*git_commit_id(commit.get()));
+    git::ObjectBytes view_bytes; // the view's texts point into it
+    pretty::View view;
+    std::optional<std::vector<writers::LinkedTrack>> linked;
+    if (analysis.pretty) {
+        linked =
+            link_tracks(analysis, reader, *git_commit_id(commit.get()), id, file, view_bytes, view);
+        if (!linked && analysis.pretty->seen() && !file.tracks.empty()) {
+            note("no pretty view in {} at {} has exactly the file's tracks: they are shown in "
+                 "the file's order, without links",
+                 analysis.pretty->dir(), what);
+        }
+    }
     start_pager(history.pager);
     write_stdout(writers::render_snapshot(id, commit_id, file,
                                           format == "json"  ? writers::SnapshotFormat::json
                                           : format == "csv" ? writers::SnapshotFormat::csv
-                                                            : writers::SnapshotFormat::text));
+                                                            : writers::SnapshotFormat::text,
+                                          linked ? &*linked : nullptr));
     return ExitCode::ok;
 }
 

@@ -1,6 +1,7 @@
 #include "writers/archive_layout.hpp"
 
 #include "plain/track_key.hpp"
+#include "writers/table_writer.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -200,10 +201,7 @@ std::string escape_archive_markdown(std::string_view text) {
 }
 
 std::string length_current(std::uint32_t milliseconds) {
-    const std::uint32_t seconds = milliseconds / 1000;
-    return seconds >= 3600
-               ? fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
-               : fmt::format("{}:{:02}", seconds / 60, seconds % 60);
+    return format_length(milliseconds); // the archive's and gh-analyze's own are one format
 }
 
 namespace {

@@ -293,14 +293,6 @@ void append_markdown_link(std::string& out, std::string_view text, std::string_v
     out += ')';
 }
 
-/// A length as `M:SS`, or `H:MM:SS` from an hour on (whole seconds).
-std::string format_length(std::uint32_t milliseconds) {
-    const std::uint32_t seconds = milliseconds / 1000;
-    return seconds >= 3600
-               ? fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
-               : fmt::format("{}:{:02}", seconds / 60, seconds % 60);
-}
-
 /// A path as a link target: bytes other than unreserved ones and '/' percent-encoded, so
 /// that a hand-made file name ("The Other List") still makes one link.
 std::string url_path(std::string_view path) {
@@ -377,6 +369,13 @@ void render_markdown_table(std::string& out, const tables::PlaylistTable& table,
 }
 
 } // namespace
+
+std::string format_length(std::uint32_t milliseconds) {
+    const std::uint32_t seconds = milliseconds / 1000;
+    return seconds >= 3600
+               ? fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+               : fmt::format("{}:{:02}", seconds / 60, seconds % 60);
+}
 
 std::string_view artist_urls(const tables::TrackRow& row, std::string& urls) {
     urls.clear();

@@ -2,6 +2,7 @@
 
 #include "tables/cumulative.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,9 @@ enum class Format { markdown, csv, tsv, json };
 /// A row's artists' urls, one per artist in order, separated by spaces (urls have none;
 /// an artist without one leaves its place empty), written into `urls`.
 std::string_view artist_urls(const tables::TrackRow& row, std::string& urls);
+
+/// A length as `M:SS`, or `H:MM:SS` from an hour on (whole seconds).
+std::string format_length(std::uint32_t milliseconds);
 
 /// "md", "csv", "tsv" or "json"; nothing for anything else.
 std::optional<Format> parse_format(std::string_view name);
