@@ -283,6 +283,11 @@ void note_kept(const CumulativeOptions& options, std::size_t kept, std::size_t p
 ExitCode write_current_era(const CumulativeOptions& options, const engine::Analysis& analysis,
                            const std::string& github) {
     auto tables = engine::current_era_tables(analysis, options.history);
+    if (tables.empty() && !analysis.selected.empty()) {
+        warn("no playlist asked for has a pretty JSON view ({}/<id>.json) in the history of "
+             "'{}': no current-era files are written",
+             analysis.pretty->dir(), options.history.rev);
+    }
     if (options.keep_existing) {
         const auto existing = engine::existing_cumulative_files(analysis);
         std::size_t kept = 0;
