@@ -9,6 +9,7 @@
 #include "synth/generator.hpp"
 #include "writers/archive_layout.hpp"
 
+#include <fstream>
 #include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -133,6 +134,16 @@ void expect_the_bots_files(synth::Era era, std::size_t& files, std::size_t& cont
         EXPECT_EQ(first_difference(bot_files(repo, "HEAD~6", dir), earlier), "");
         EXPECT_EQ(first_difference(expected, archive_layout(repo, dir, {})), "");
         EXPECT_EQ(first_difference(expected, archive_layout(repo, dir, {})), "") << "cache as is";
+        // A damaged cache is said and not used: the files are the same.
+        for (const auto& entry :
+             std::filesystem::directory_iterator(repo / ".git" / "gh-analyze")) {
+            if (entry.path().extension() == ".cache") {
+                std::string bytes = test::read_file(entry.path());
+                bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x5a);
+                std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << bytes;
+            }
+        }
+        EXPECT_EQ(first_difference(expected, archive_layout(repo, dir, {})), "") << "damaged";
         if (generate.quirks && era == synth::Era::y2021) {
             continued += tables_fed_by_several_ids(repo);
         }

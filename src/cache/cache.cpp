@@ -153,15 +153,7 @@ std::optional<Saved> Cache::load(std::string& why_not) const {
     }
     const std::string_view bytes = file->bytes();
     try {
-        if (bytes.size() < k_magic.size() + 12 || !bytes.starts_with(k_magic)) {
-            throw std::runtime_error("not a gh-analyze cache");
-        }
-        const std::string_view body = bytes.substr(0, bytes.size() - 8);
-        Reader trailer(bytes.substr(bytes.size() - 8));
-        if (trailer.integer<std::uint64_t>() != detail::checksum(body)) {
-            throw std::runtime_error("damaged or truncated (checksum mismatch)");
-        }
-        Reader in(body.substr(k_magic.size()));
+        Reader in = detail::checked_body(bytes, k_magic, "gh-analyze cache");
         if (in.integer<std::uint32_t>() != k_format_version) {
             throw std::runtime_error("written by another version of gh-analyze");
         }

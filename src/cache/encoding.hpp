@@ -184,4 +184,19 @@ class Reader {
     std::string_view m_bytes;
 };
 
+/// The body of a file written as `magic`, body, XXH3-64 checksum of both: a reader of the
+/// body after the magic. Throws std::runtime_error naming what is wrong (`what` is the
+/// kind of file expected).
+inline Reader checked_body(std::string_view bytes, std::string_view magic, std::string_view what) {
+    if (bytes.size() < magic.size() + 12 || !bytes.starts_with(magic)) {
+        throw std::runtime_error("not a " + std::string(what));
+    }
+    const std::string_view body = bytes.substr(0, bytes.size() - 8);
+    Reader trailer(bytes.substr(bytes.size() - 8));
+    if (trailer.integer<std::uint64_t>() != checksum(body)) {
+        throw std::runtime_error("damaged or truncated (checksum mismatch)");
+    }
+    return Reader(body.substr(magic.size()));
+}
+
 } // namespace gh::cache::detail

@@ -1,5 +1,6 @@
 #include "engine/archive_layout.hpp"
 
+#include "cache/current_era_cache.hpp"
 #include "git/repository.hpp"
 #include "plain/validate.hpp"
 #include "pretty/pretty_view.hpp"
@@ -363,9 +364,30 @@ std::vector<CurrentEraPlaylist> current_era_tables(const Analysis& analysis,
                                                    const Options& options) {
     const git::Commit tip =
         git::resolve_commit(analysis.repo.get(), git::hex(analysis.history.tip));
-    const history::History views =
-        history::walk_history(analysis.repo.get(), tip.get(), analysis.pretty->dir(), {},
-                              options.jobs, analysis.packs, analysis.rewrites);
+    // The pretty directory's walk and the tables, continued from the cache when it can.
+    std::optional<cache::CurrentEraState> saved;
+    if (analysis.cache) {
+        std::string why_not;
+        saved = cache::load_current_era(*analysis.cache, why_not);
+        if (!why_not.empty()) {
+            note("{}: reading every pretty view", why_not);
+        }
+    }
+    history::History views;
+    if (saved) {
+        try {
+            views = history::extend_history(analysis.repo.get(), tip.get(), std::move(saved->views),
+                                            {}, options.jobs, analysis.packs, analysis.rewrites);
+        } catch (const history::NotAnExtension& error) {
+            note("the current-era cache does not lead to '{}' ({}): reading every pretty view",
+                 options.rev, error.what());
+            saved.reset();
+        }
+    }
+    if (!saved) {
+        views = history::walk_history(analysis.repo.get(), tip.get(), analysis.pretty->dir(), {},
+                                      options.jobs, analysis.packs, analysis.rewrites);
+    }
     const TimeZone zone = TimeZone::named(options.tz);
     std::vector<std::string> dates;
     for (const auto& snapshot : views.snapshots) {
@@ -380,6 +402,13 @@ std::vector<CurrentEraPlaylist> current_era_tables(const Analysis& analysis,
         }
     }
     std::vector<CurrentEraPlaylist> tables(wanted.size());
+    std::vector<std::uint32_t> taken_in(wanted.size(), 0); // versions already in the table
+    for (std::size_t i = 0; saved && i < wanted.size(); ++i) {
+        if (auto found = saved->tables.find(wanted[i].first); found != saved->tables.end()) {
+            taken_in[i] = found->second.first;
+            tables[i].table = std::move(found->second.second);
+        }
+    }
     std::vector<std::string> errors(wanted.size());
     const unsigned jobs = thread_count(options.jobs, wanted.size());
     run_parallel(wanted.size(), jobs, [&](unsigned, std::size_t item) {
@@ -389,7 +418,8 @@ std::vector<CurrentEraPlaylist> current_era_tables(const Analysis& analysis,
             git::ObjectReader reader(repo.get(), analysis.packs, analysis.rewrites);
             tables[item].id = id;
             pretty::View view;
-            for (const auto& version : *versions) {
+            for (std::size_t v = taken_in[item]; v < versions->size(); ++v) {
+                const auto& version = (*versions)[v];
                 const auto& commit = views.snapshots.at(version.snapshot).commit;
                 if (!version.blob) {
                     tables[item].table.remove(dates.at(version.snapshot));
@@ -416,8 +446,27 @@ std::vector<CurrentEraPlaylist> current_era_tables(const Analysis& analysis,
         if (!errors[i].empty()) {
             fail("cannot read the pretty views of playlist {}: {}", wanted[i].first, errors[i]);
         }
-        if (!tables[i].table.first_scraped.empty()) {
-            result.push_back(std::move(tables[i]));
+    }
+    if (analysis.cache) {
+        // Tables not asked for this time stay as saved, to be continued another time.
+        cache::CurrentEraState state;
+        if (saved) {
+            state.tables = std::move(saved->tables);
+        }
+        for (std::size_t i = 0; i < tables.size(); ++i) {
+            state.tables[tables[i].id] = {static_cast<std::uint32_t>(wanted[i].second->size()),
+                                          tables[i].table};
+        }
+        state.views = std::move(views);
+        try {
+            cache::save_current_era(*analysis.cache, state);
+        } catch (const std::exception& error) {
+            warn("{}; the current-era cache was not updated", error.what());
+        }
+    }
+    for (auto& table : tables) {
+        if (!table.table.first_scraped.empty()) {
+            result.push_back(std::move(table));
         }
     }
     return result;
