@@ -441,43 +441,79 @@ void link_rows(tables::TableBuilder& builder, std::span<const StreamVersion> app
                 reader.find_pretty(analysis, parent, wanted.back().id, wanted.back().name);
         }
     }
+    // Reads each wanted view and joins its rows; those it has no track for are put in
+    // `unjoined`.
     pretty::View view;
     std::vector<git_oid> ids;
     std::vector<std::string_view> titles;
-    for (std::size_t begin = 0; begin < wanted.size(); begin += k_read_ahead) {
-        const auto batch =
-            std::span(wanted).subspan(begin, std::min(k_read_ahead, wanted.size() - begin));
-        ids.clear();
-        for (const Wanted& each : batch) {
-            if (each.found) {
-                ids.push_back(each.found->blob);
-            }
-        }
-        reader.prefetch(ids);
-        for (const Wanted& each : batch) {
-            view.clear();
-            git::ObjectBytes bytes; // the view's texts point into it until link_rows is done
-            if (each.found) {
-                bytes = reader.read_pretty(*each.found, analysis, each.commit);
-                // A view named by a name must link this playlist in its line 1: a playlist
-                // that took over another's name is not given the other's links.
-                if (each.found->form != pretty::Form::markdown ||
-                    pretty::linked_playlist(bytes.view()) == each.id) {
-                    // A few rows of a long view are looked for by title; many, by reading it.
-                    titles.clear();
-                    for (const std::uint32_t row : each.rows) {
-                        titles.push_back(table.rows[row].title);
-                    }
-                    view.parse(bytes.view(), each.found->form,
-                               titles.size() <= k_titles_looked_for
-                                   ? std::span(titles)
-                                   : std::span<std::string_view>());
+    const auto link_from = [&](std::vector<Wanted>& from, std::vector<std::uint32_t>& unjoined) {
+        for (std::size_t begin = 0; begin < from.size(); begin += k_read_ahead) {
+            const auto batch =
+                std::span(from).subspan(begin, std::min(k_read_ahead, from.size() - begin));
+            ids.clear();
+            for (const Wanted& each : batch) {
+                if (each.found) {
+                    ids.push_back(each.found->blob);
                 }
             }
-            // Rows no view gives links to have none.
-            reader.count_links(each.rows.size(), builder.link_rows(each.rows, view));
+            reader.prefetch(ids);
+            for (const Wanted& each : batch) {
+                view.clear();
+                git::ObjectBytes bytes; // the view's texts point into it until link_rows is done
+                if (each.found) {
+                    bytes = reader.read_pretty(*each.found, analysis, each.commit);
+                    // A view named by a name must link this playlist in its line 1: a
+                    // playlist that took over another's name is not given the other's links.
+                    if (each.found->form != pretty::Form::markdown ||
+                        pretty::linked_playlist(bytes.view()) == each.id) {
+                        // A few rows of a long view are looked for by title; many, by
+                        // reading it.
+                        titles.clear();
+                        for (const std::uint32_t row : each.rows) {
+                            titles.push_back(table.rows[row].title);
+                        }
+                        view.parse(bytes.view(), each.found->form,
+                                   titles.size() <= k_titles_looked_for
+                                       ? std::span(titles)
+                                       : std::span<std::string_view>());
+                    }
+                }
+                builder.link_rows(each.rows, view, &unjoined);
+            }
         }
+    };
+    std::size_t rows = 0;
+    for (const Wanted& each : wanted) {
+        rows += each.rows.size();
     }
+    std::vector<std::uint32_t> unjoined;
+    link_from(wanted, unjoined);
+    // A view that is not where it should be there (a maintainer's commit that renamed a
+    // playlist's view before its plain file changed, say): those rows take the view of the
+    // version they were last seen in, committed with it.
+    std::map<std::uint32_t, std::vector<std::uint32_t>, std::greater<>> by_version;
+    for (const std::uint32_t row : unjoined) {
+        by_version[ledger.present(row) ? ledger.last_snapshot() : ledger.entry(row).last_seen]
+            .push_back(row);
+    }
+    std::vector<Wanted> fallback;
+    for (auto& [snapshot, each] : by_version) {
+        const auto at = std::lower_bound(
+            applied.begin(), applied.end(), snapshot,
+            [](const StreamVersion& v, std::uint32_t s) { return v.snapshot < s; });
+        const bool applied_now = at != applied.end() && at->snapshot == snapshot;
+        const auto k = static_cast<std::size_t>(at - applied.begin());
+        const git_oid commit = analysis.history.snapshots.at(snapshot).commit;
+        fallback.push_back({commit, applied_now ? at->id : std::string_view(builder.id()),
+                            applied_now ? std::string_view(names.at(k)) : name_before,
+                            std::move(each), std::nullopt});
+        fallback.back().found =
+            reader.find_pretty(analysis, commit, fallback.back().id, fallback.back().name);
+    }
+    unjoined.clear();
+    link_from(fallback, unjoined);
+    // Rows no view gives links to have none.
+    reader.count_links(rows, unjoined.size());
 }
 
 /// Applies `stream` to a table, then (with pretty views) gives the rows seen in it their
@@ -697,8 +733,9 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& optio
         analysis.reads.unlinked_rows += reader ? reader->unlinked_rows() : 0;
     }
     if (analysis.pretty && analysis.pretty->seen() && analysis.reads.unlinked_rows > 0) {
-        note("{} of {} rows have no links or length: the pretty view ({}) of the version they "
-             "were last seen in has no track with their line",
+        note("{} of {} rows have no links or length: neither the pretty view ({}) of the last "
+             "commit that had them nor that of the version they were last seen in has a track "
+             "with their line",
              analysis.reads.unlinked_rows,
              analysis.reads.linked_rows + analysis.reads.unlinked_rows, analysis.pretty->dir());
     }

@@ -395,8 +395,8 @@ TableBuilder::rows_to_link(std::uint32_t since) const {
     return rows;
 }
 
-std::uint32_t TableBuilder::link_rows(std::span<const std::uint32_t> rows,
-                                      const pretty::View& view) {
+std::uint32_t TableBuilder::link_rows(std::span<const std::uint32_t> rows, const pretty::View& view,
+                                      std::vector<std::uint32_t>* unjoined_rows) {
     const auto& table_rows = m_state.table.rows;
     m_rows_by_hash.clear();
     for (const std::uint32_t row : rows) {
@@ -430,6 +430,9 @@ std::uint32_t TableBuilder::link_rows(std::span<const std::uint32_t> rows,
         if (!m_row_joined[i]) {
             drop_links(m_rows_by_hash[i].second);
             ++unjoined;
+            if (unjoined_rows) {
+                unjoined_rows->push_back(m_rows_by_hash[i].second);
+            }
         }
     }
     return unjoined;

@@ -129,8 +129,10 @@ class TableBuilder {
     /// Gives `rows`, all last seen in one version, the links and length of the track of
     /// `view` (that version's pretty view) that is their line, joined on the text
     /// `name -- artists -- album` (so a row takes the track its title, artists and album
-    /// were shown from); a row no track joins has none. Returns how many rows had none.
-    std::uint32_t link_rows(std::span<const std::uint32_t> rows, const pretty::View& view);
+    /// were shown from); a row no track joins has none. Returns how many rows had none,
+    /// and puts them in `unjoined` when it is given.
+    std::uint32_t link_rows(std::span<const std::uint32_t> rows, const pretty::View& view,
+                            std::vector<std::uint32_t>* unjoined = nullptr);
 
     /// The table as of a revision on `tip_day`, which ends the stints still open.
     PlaylistTable table(std::int32_t tip_day) const;
