@@ -481,3 +481,75 @@ TEST(Links, SnapshotListsThePrettyViewsTracksInItsOrderWithTheirLinks) {
 
 } // namespace
 } // namespace gh
+
+namespace gh {
+namespace {
+
+std::string view_row(std::string_view title, std::string_view length) {
+    return link("track", title, std::string("t") + std::string(title)) + " | " +
+           link("artist", "X", "x") + " | " + link("album", "Al", "al") + " | " +
+           std::string(length);
+}
+
+// A daily `--out` run after a commit that changed only a pretty view (a track's length):
+// the table's file follows, although its plain file has no new version.
+TEST(Links, ADailyRunRewritesATableWhoseViewAloneChanged) {
+    test::TempDir dir;
+    GitArchive archive(dir);
+    const std::string plain = "playlists/plain/" + std::string(k_mix);
+    archive.write(plain, "Mix\n\nA -- X -- Al");
+    archive.write("playlists/pretty/Mix.md", pretty_md("Mix", k_mix, {view_row("A", "3:55")}));
+    archive.commit("2021-01-01");
+    const auto out = dir.path() / "out";
+    const auto file = out / (std::string(k_mix) + ".md");
+    ASSERT_EQ(test::run_command(
+                  {"cumulative", "--repo", archive.path().string(), "-q", "--out", out.string()})
+                  .first,
+              ExitCode::ok);
+    EXPECT_NE(test::read_file(file).find("| 3:55 |"), std::string::npos);
+    archive.write("playlists/pretty/Mix.md", pretty_md("Mix", k_mix, {view_row("A", "4:10")}));
+    archive.commit("2021-01-02");
+    for (int run = 0; run < 2; ++run) { // the run that sees it, and the one after
+        ASSERT_EQ(test::run_command({"cumulative", "--repo", archive.path().string(), "-q", "--out",
+                                     out.string()})
+                      .first,
+                  ExitCode::ok);
+        EXPECT_NE(test::read_file(file).find("| 4:10 |"), std::string::npos) << run;
+    }
+}
+
+// A history joined from two roots: a track last seen on one root is seen gone at the other
+// root's commit, which has no parent to take a view from; it takes the view of the version
+// it was last seen in.
+TEST(Links, ATrackSeenGoneAtARootCommitTakesTheViewItWasLastSeenIn) {
+    test::TempDir dir;
+    GitArchive archive(dir);
+    const std::string plain = "playlists/plain/" + std::string(k_mix);
+    const std::string view = "playlists/pretty/Mix.md";
+    archive.write(plain, "Mix\n\nA -- X -- Al\nB -- X -- Al");
+    archive.write(view, pretty_md("Mix", k_mix, {view_row("A", "1:00"), view_row("B", "2:00")}));
+    archive.commit("2021-01-01");
+    const std::string q = test::shell_quote(archive.path().string());
+    test::run("git -C " + q + " checkout -q --orphan other");
+    archive.write(plain, "Mix\n\nB -- X -- Al");
+    archive.write(view, pretty_md("Mix", k_mix, {view_row("B", "2:00")}));
+    archive.commit("2021-01-02");
+    test::run("git -C " + q + " checkout -q main");
+    test::run("cd " + q +
+              " && GIT_COMMITTER_DATE=2021-01-03T12:00:00Z git merge -q --no-commit "
+              "--allow-unrelated-histories -s ours other");
+    archive.write(plain, "Mix\n\nB -- X -- Al\nC -- X -- Al");
+    archive.write(view, pretty_md("Mix", k_mix, {view_row("B", "2:00"), view_row("C", "3:00")}));
+    archive.commit("2021-01-03");
+    const auto [code, json] = test::run_command(
+        {"cumulative", "--repo", archive.path().string(), "-q", "--no-cache", "--format", "json"});
+    ASSERT_EQ(code, ExitCode::ok);
+    const auto rows = rows_by_title(json);
+    const std::string mix(k_mix);
+    EXPECT_EQ(rows.at(mix + " A")["removed"], "2021-01-02");
+    EXPECT_EQ(rows.at(mix + " A")["track_url"], "https://open.spotify.com/track/tA");
+    EXPECT_EQ(rows.at(mix + " C")["length_seconds"], 180);
+}
+
+} // namespace
+} // namespace gh

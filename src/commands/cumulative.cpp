@@ -13,6 +13,7 @@
 #include "writers/archive_layout.hpp"
 #include "writers/table_writer.hpp"
 
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -92,8 +93,20 @@ class DirectoryWriter {
             }
             const auto path = path_of(playlist.id);
             const auto& versions = m_analysis.history.playlists.find(playlist.id)->second;
-            result.state = {m_analysis.labels.commits.at(versions.back().snapshot),
-                            static_cast<std::uint32_t>(versions.size()), m_tip_day};
+            // The view the present rows were linked from is part of the state: a view that
+            // changed on its own gives the table new links, and the file must follow.
+            const std::string& view = playlist.builder
+                                          ? playlist.builder->state().table.present_view
+                                      : playlist.saved ? playlist.saved->present_view
+                                                       : std::string();
+            std::string last = m_analysis.labels.commits.at(versions.back().snapshot);
+            if (!view.empty()) {
+                git_oid id;
+                std::memcpy(id.id, view.data(), GIT_OID_RAWSZ);
+                last += "+" + git::hex(id);
+            }
+            result.state = {std::move(last), static_cast<std::uint32_t>(versions.size()),
+                            m_tip_day};
             if (m_manifest && m_manifest->current(playlist.id, result.state, path)) {
                 result.outcome = Outcome::unchanged;
                 return;
@@ -269,6 +282,17 @@ ExitCode write_followed(const CumulativeOptions& options, engine::Analysis& anal
     return complete ? ExitCode::ok : ExitCode::incomplete;
 }
 
+/// True when the archive's generator could have written `<name>.md`: the archive's own
+/// names hold bytes that other outputs refuse (a backslash: `chill\DnB.md`), but none
+/// may hold a '/' or a control character, be too long, or start with '.' (hidden, and
+/// where temporary files go).
+bool is_archive_file_name(std::string_view name) {
+    return !name.empty() && name.size() <= 252 && !name.starts_with('.') &&
+           std::none_of(name.begin(), name.end(), [](char c) {
+               return c == '/' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+           });
+}
+
 /// Says how many rows --keep-existing kept.
 void note_kept(const CumulativeOptions& options, std::size_t kept, std::size_t playlists,
                const engine::Analysis& analysis) {
@@ -277,6 +301,27 @@ void note_kept(const CumulativeOptions& options, std::size_t kept, std::size_t p
              "know",
              kept, playlists, engine::cumulative_dir(analysis));
     }
+}
+
+/// --keep-existing without --playlist: the existing files of tables history does not give
+/// at all (a playlist gone before a history cut short) are written as they are. Returns
+/// how many.
+std::size_t keep_unknown_files(const CumulativeOptions& options,
+                               const std::map<std::string, std::string>& existing,
+                               const std::set<std::string>& written,
+                               const std::filesystem::path& out, FileReleaser& releaser) {
+    std::size_t kept = 0;
+    if (!options.keep_existing || !options.history.playlists.empty()) {
+        return kept;
+    }
+    for (const auto& [file, content] : existing) {
+        if (!written.contains(file) && is_archive_file_name(file) &&
+            (file.ends_with(".md") || file.ends_with(".json"))) {
+            write_file_atomically(out / file, content, &releaser);
+            ++kept;
+        }
+    }
+    return kept;
 }
 
 /// The current era's `<id>.md` and `<id>.json` of every selected playlist.
@@ -288,8 +333,9 @@ ExitCode write_current_era(const CumulativeOptions& options, const engine::Analy
              "'{}': no current-era files are written",
              analysis.pretty->dir(), options.history.rev);
     }
+    const auto existing = options.keep_existing ? engine::existing_cumulative_files(analysis)
+                                                : std::map<std::string, std::string>();
     if (options.keep_existing) {
-        const auto existing = engine::existing_cumulative_files(analysis);
         std::size_t kept = 0;
         std::size_t playlists = 0;
         for (auto& [id, table] : tables) {
@@ -315,7 +361,10 @@ ExitCode write_current_era(const CumulativeOptions& options, const engine::Analy
     std::size_t written = 0;
     std::size_t unchanged = 0;
     bool complete = true;
+    std::set<std::string> written_files;
     for (const auto& [id, table] : tables) {
+        written_files.insert(id + ".md");
+        written_files.insert(id + ".json");
         if (!is_safe_file_name(id + ".json")) {
             warn("not writing the tables of playlist '{}': its id cannot be a file name here",
                  escape_control(id));
@@ -333,6 +382,7 @@ ExitCode write_current_era(const CumulativeOptions& options, const engine::Analy
             complete = false;
         }
     }
+    written += keep_unknown_files(options, existing, written_files, out, releaser);
     if (!options.history.quiet) {
         note("{} files in {}: {} written, {} unchanged", written + unchanged, out.string(), written,
              unchanged);
@@ -389,17 +439,19 @@ ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis
     std::size_t kept_playlists = 0;
     const auto existing = options.keep_existing ? engine::existing_cumulative_files(analysis)
                                                 : std::map<std::string, std::string>();
+    std::set<std::string> written_files;
     for (const auto& table : named) {
+        written_files.insert(table.name + ".md");
         if (std::none_of(table.ids.begin(), table.ids.end(),
                          [&](const std::string& id) { return wanted.contains(id); })) {
             continue;
         }
-        if (!is_safe_file_name(table.name + ".md")) {
+        if (!is_archive_file_name(table.name)) {
             // The archive's generator could not have written it either (hand-made files
             // hold a path on line 1): said, not a failure.
             warn("not writing the table of the playlist name '{}' ({}): a name that cannot be "
-                 "a file name here (expected 1 to 200 bytes of UTF-8 without '/', '\\' or "
-                 "control characters, not starting with '.' or '-')",
+                 "a file name (expected at most 252 bytes without '/' or control characters, "
+                 "not starting with '.')",
                  escape_control(table.name), table.table.id);
             continue;
         }
@@ -422,6 +474,7 @@ ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis
             complete = false;
         }
     }
+    written += keep_unknown_files(options, existing, written_files, out, releaser);
     if (options.keep_existing) {
         note_kept(options, kept, kept_playlists, analysis);
     }

@@ -337,12 +337,9 @@ class BlobReader {
                                    found.file, commit);
     }
 
-    git_oid parent_of(const git_oid& commit) {
-        const auto parent = history::first_parent(m_objects, m_repo.get(), commit);
-        if (!parent) {
-            fail("commit {} has no parent, yet a track was seen gone in it", commit);
-        }
-        return *parent;
+    /// None for a root commit (a history joined from two roots may see a track gone there).
+    std::optional<git_oid> parent_of(const git_oid& commit) {
+        return history::first_parent(m_objects, m_repo.get(), commit);
     }
 
     /// Counts the rows link_rows gave links to, and those it could not.
@@ -433,12 +430,14 @@ void link_rows(tables::TableBuilder& builder, std::span<const StreamVersion> app
                 applied.begin(), applied.end(), snapshot,
                 [](const StreamVersion& v, std::uint32_t s) { return v.snapshot < s; });
             const auto k = static_cast<std::size_t>(at - applied.begin());
-            const git_oid parent = reader.parent_of(analysis.history.snapshots.at(snapshot).commit);
-            wanted.push_back({parent, k > 0 ? applied[k - 1].id : applied[k].id,
+            const auto parent = reader.parent_of(analysis.history.snapshots.at(snapshot).commit);
+            wanted.push_back({parent.value_or(git_oid{}), k > 0 ? applied[k - 1].id : applied[k].id,
                               k > 0 ? std::string_view(names.at(k - 1)) : name_before,
                               std::move(rows), std::nullopt});
-            wanted.back().found =
-                reader.find_pretty(analysis, parent, wanted.back().id, wanted.back().name);
+            if (parent) { // else no view: the fallback below looks for one
+                wanted.back().found =
+                    reader.find_pretty(analysis, *parent, wanted.back().id, wanted.back().name);
+            }
         }
     }
     // Reads each wanted view and joins its rows; those it has no track for are put in

@@ -206,14 +206,15 @@ std::vector<NameTable> name_tables(const Analysis& analysis,
         }
     }
 
-    std::map<std::string_view, tables::PlaylistTable*> table_of;
+    // (Keys are copies: a table moved into a name's below takes its id along.)
+    std::map<std::string, tables::PlaylistTable*> table_of;
     for (auto& table : by_id) {
         table_of.emplace(table.id, &table);
     }
     std::vector<NameTable> result;
     for (auto& [name, happened] : events) {
-        if (name.empty()) {
-            continue;
+        if (name.find_first_not_of(" \t") == std::string::npos) {
+            continue; // never scraped, or a hand-made file of spaces: no name
         }
         NameTable named{name, {}, {}};
         for (const Event& event : happened) {

@@ -81,7 +81,8 @@ struct NameTable {
 /// present rows are removed when the playlist carrying it is deleted or renamed (unless
 /// another has taken the name meanwhile). A playlist that only ever had one name, which
 /// no other playlist had, keeps its own table; the others are rebuilt from their
-/// versions. Tables for the empty name (a file never scraped) are left out. Sorted by name.
+/// versions. Tables for a name that is empty or only spaces (a file never scraped, a
+/// hand-made one) are left out. Sorted by name.
 std::vector<NameTable> name_tables(const Analysis& analysis,
                                    std::vector<tables::PlaylistTable> by_id);
 

@@ -80,11 +80,8 @@ std::size_t CurrentEraTable::keep_existing(std::string_view existing) {
     if (!document.is_object() || !document.contains("tracks") || !document["tracks"].is_array()) {
         throw std::invalid_argument("not a cumulative JSON file (expected an object with tracks)");
     }
-    const std::string scraped = text(document, "date_first_scraped");
-    if (parse_day(scraped) && (first_scraped.empty() || scraped < first_scraped)) {
-        first_scraped = scraped;
-    }
-    std::size_t kept = 0;
+    // Read whole before anything is kept: a file that cannot be read changes nothing.
+    std::vector<std::pair<std::string, CurrentEraRow>> existing_rows;
     for (const auto& track : document["tracks"]) {
         const auto album = track.is_object() ? track.find("album") : track.end();
         const auto artists = track.is_object() ? track.find("artists") : track.end();
@@ -116,7 +113,15 @@ std::size_t CurrentEraTable::keep_existing(std::string_view existing) {
         row.removed = text(track, "date_removed");
         const auto asterisk = track.find("date_added_asterisk");
         row.asterisk = asterisk != track.end() && asterisk->is_boolean() && asterisk->get<bool>();
-        const auto [known, is_new] = rows.try_emplace(row_key(row.url, line), row);
+        existing_rows.emplace_back(row_key(row.url, line), std::move(row));
+    }
+    const std::string scraped = text(document, "date_first_scraped");
+    if (parse_day(scraped) && (first_scraped.empty() || scraped < first_scraped)) {
+        first_scraped = scraped;
+    }
+    std::size_t kept = 0;
+    for (auto& [key, row] : existing_rows) {
+        const auto [known, is_new] = rows.try_emplace(key, row);
         if (is_new) {
             ++kept;
         } else if (row.added < known->second.added) {
