@@ -87,13 +87,19 @@ std::optional<std::string> parse_github_name(std::string_view name) {
 }
 
 std::optional<std::string> origin_github_name(const Analysis& analysis) {
-    git_remote* remote = nullptr;
-    if (git_remote_lookup(&remote, analysis.repo.get(), "origin") != 0) {
+    // The configured url itself (not git_remote_lookup, whose matching of `insteadOf`
+    // rules leaks in libgit2 1.5).
+    git_config* config = nullptr;
+    if (git_repository_config_snapshot(&config, analysis.repo.get()) != 0) {
         return std::nullopt;
     }
-    const char* url_text = git_remote_url(remote);
-    std::string url = url_text ? url_text : "";
-    git_remote_free(remote);
+    git_buf value = GIT_BUF_INIT;
+    std::string url;
+    if (git_config_get_string_buf(&value, config, "remote.origin.url") == 0) {
+        url.assign(value.ptr, value.size);
+    }
+    git_buf_dispose(&value);
+    git_config_free(config);
     std::string_view path = url;
     bool found = false;
     for (const std::string_view prefix :
