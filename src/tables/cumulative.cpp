@@ -379,22 +379,6 @@ void TableBuilder::apply(std::uint32_t snapshot, std::int32_t day,
     }
 }
 
-std::vector<std::pair<std::uint32_t, std::uint32_t>>
-TableBuilder::rows_to_link(std::uint32_t since) const {
-    const auto& ledger = m_state.ledger;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> rows;
-    for (std::uint32_t row = 0; row < m_state.rows.size(); ++row) {
-        // A present row's last version is the latest one (see MembershipLedger).
-        const std::uint32_t last_seen =
-            ledger.present(row) ? ledger.last_snapshot() : ledger.entry(row).last_seen;
-        if (last_seen >= since) {
-            rows.emplace_back(last_seen, row);
-        }
-    }
-    std::sort(rows.begin(), rows.end(), std::greater<>());
-    return rows;
-}
-
 std::uint32_t TableBuilder::link_rows(std::span<const std::uint32_t> rows, const pretty::View& view,
                                       std::vector<std::uint32_t>* unjoined_rows) {
     const auto& table_rows = m_state.table.rows;

@@ -38,8 +38,8 @@ struct TrackRow {
     std::uint32_t stints = 0;
     std::int64_t days_present = 0;
     /// Where the track, its artists and its album are on Spotify, and its length: from the
-    /// pretty view of the latest version that had the track and could be joined to its
-    /// line. `linked` is false, and the rest empty, when none could.
+    /// pretty view of the last commit that had the track (README, "Links and lengths"),
+    /// joined to its line. `linked` is false, and the rest empty, when none could be.
     bool linked = false;
     std::string_view track_url;
     std::string_view album_url;
@@ -121,13 +121,8 @@ class TableBuilder {
     /// bytes must stay valid until the next call (they are compared with the next version).
     void apply(std::uint32_t snapshot, std::int32_t day, std::optional<std::string_view> content);
 
-    /// The rows whose links come from the pretty view of a version at or after snapshot
-    /// `since`, by that version's snapshot (newest first): a row's links are those of the
-    /// latest version that had it, and only rows seen since then can have new ones.
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> rows_to_link(std::uint32_t since) const;
-
-    /// Gives `rows`, all last seen in one version, the links and length of the track of
-    /// `view` (that version's pretty view) that is their line, joined on the text
+    /// Gives `rows` the links and length of the track of `view` (the pretty view the engine
+    /// chose for them: see engine/analysis.cpp, link_rows) that is their line, joined on the text
     /// `name -- artists -- album` (so a row takes the track its title, artists and album
     /// were shown from); a row no track joins has none. Returns how many rows had none,
     /// and puts them in `unjoined` when it is given.

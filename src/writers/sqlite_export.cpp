@@ -50,7 +50,7 @@ CREATE TABLE tracks (             -- the cumulative table: one row per (playlist
     removed_commit TEXT REFERENCES commits(id),
     stints INTEGER NOT NULL,
     days_present INTEGER NOT NULL,
-    track_url TEXT,               -- from the pretty view of the version it was last seen in;
+    track_url TEXT,               -- from the pretty view of the last commit that had it;
     artist_urls TEXT,             -- NULL when that view had no track with its line
     album_url TEXT,               -- (artist_urls: one per artist, separated by spaces)
     length_seconds INTEGER,
