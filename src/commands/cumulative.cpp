@@ -215,22 +215,32 @@ void report_stray_lines(const std::vector<engine::BuiltPlaylist>& built,
     }
 }
 
-/// `--follow-renames`: the tables with each replaced id's continued by its successor's.
-ExitCode write_followed(const CumulativeOptions& options, engine::Analysis& analysis,
-                        writers::Format format) {
-    // A selected playlist may continue another's, or be continued: every one is built.
-    const std::set<std::string> wanted(analysis.selected.begin(), analysis.selected.end());
+/// Every playlist's table at the analysed revision, not only the selected ones, for tables
+/// that continue across playlists (a replaced id's, a name's); `wanted` receives the
+/// selection.
+std::vector<tables::PlaylistTable> every_table(const CumulativeOptions& options,
+                                               engine::Analysis& analysis,
+                                               std::set<std::string>& wanted, bool& complete) {
+    wanted = std::set<std::string>(analysis.selected.begin(), analysis.selected.end());
     analysis.selected.clear();
     for (const auto& [id, versions] : analysis.history.playlists) {
         analysis.selected.push_back(id);
     }
-    bool complete = true;
     auto built = engine::build_tables(analysis, options.history, complete);
     analysis.finish_saving();
     if (!options.history.quiet) {
         report_stray_lines(built, analysis);
     }
-    auto tables = engine::tables_at_tip(std::move(built), analysis);
+    return engine::tables_at_tip(std::move(built), analysis);
+}
+
+/// `--follow-renames`: the tables with each replaced id's continued by its successor's.
+ExitCode write_followed(const CumulativeOptions& options, engine::Analysis& analysis,
+                        writers::Format format) {
+    // A selected playlist may continue another's, or be continued.
+    std::set<std::string> wanted;
+    bool complete = true;
+    auto tables = every_table(options, analysis, wanted, complete);
     std::vector<const tables::PlaylistTable*> all;
     for (const auto& table : tables) {
         all.push_back(&table);
@@ -407,19 +417,11 @@ ExitCode write_archive_layout(const CumulativeOptions& options, engine::Analysis
     if (era == engine::Era::current) {
         return write_current_era(options, analysis, github);
     }
-    // A name's table may continue another playlist's: every playlist is built, and the
-    // tables of the names the selected playlists carried are written.
-    const std::set<std::string> wanted(analysis.selected.begin(), analysis.selected.end());
-    analysis.selected.clear();
-    for (const auto& [id, versions] : analysis.history.playlists) {
-        analysis.selected.push_back(id);
-    }
+    // A name's table may continue another playlist's: the tables of the names the selected
+    // playlists carried are written.
+    std::set<std::string> wanted;
     bool complete = true;
-    auto built = engine::build_tables(analysis, options.history, complete);
-    if (!options.history.quiet) {
-        report_stray_lines(built, analysis);
-    }
-    auto named = engine::name_tables(analysis, engine::tables_at_tip(std::move(built), analysis));
+    auto named = engine::name_tables(analysis, every_table(options, analysis, wanted, complete));
     if (!options.history.quiet) {
         const auto continued = std::count_if(
             named.begin(), named.end(), [](const auto& table) { return table.ids.size() > 1; });

@@ -71,11 +71,7 @@ ExitCode run_export(const std::vector<std::string>& args) {
     for (const auto& each : exports) {
         tables.push_back(&each.table);
     }
-    std::vector<writers::IdChangeRow> id_changes;
-    for (const auto& change : engine::detect_id_changes(analysis, tables)) {
-        id_changes.push_back(
-            {change.from, change.to, change.name, change.deleted, change.appeared});
-    }
+    const auto id_changes = engine::detect_id_changes(analysis, tables);
     std::vector<writers::CommitRow> commits;
     for (std::size_t s = 0; s < analysis.history.snapshots.size(); ++s) {
         commits.push_back({analysis.labels.commits[s], analysis.labels.dates[s],

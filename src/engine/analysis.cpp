@@ -372,6 +372,14 @@ std::string raw_id(const git_oid& id) {
     return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
 }
 
+/// The index of the first of `versions` (in snapshot order) at or after `snapshot`.
+std::size_t version_at(std::span<const StreamVersion> versions, std::uint32_t snapshot) {
+    return static_cast<std::size_t>(
+        std::lower_bound(versions.begin(), versions.end(), snapshot,
+                         [](const StreamVersion& v, std::uint32_t s) { return v.snapshot < s; }) -
+        versions.begin());
+}
+
 /// Gives rows the links and length of the last commit that had them, as the archive's
 /// generator did (it updated a present track's links every day, whether or not its plain
 /// file changed): a row still present takes the pretty view at the analysed revision, a
@@ -404,10 +412,9 @@ void link_rows(tables::TableBuilder& builder, std::span<const StreamVersion> app
         present.found = reader.find_pretty(analysis, present.commit, id, table.name);
         const std::string view = present.found ? raw_id(present.found->blob) : std::string();
         const bool relink_all = view != table.present_view;
+        // Present rows were seen in the last version: if this run applied it, all of them.
         for (std::uint32_t row = 0; row < table.rows.size(); ++row) {
-            if (ledger.present(row) &&
-                (relink_all ||
-                 (!applied.empty() && ledger.last_snapshot() >= applied.front().snapshot))) {
+            if (ledger.present(row) && (relink_all || !applied.empty())) {
                 present.rows.push_back(row);
             }
         }
@@ -426,10 +433,7 @@ void link_rows(tables::TableBuilder& builder, std::span<const StreamVersion> app
             }
         }
         for (auto& [snapshot, rows] : removed) {
-            const auto at = std::lower_bound(
-                applied.begin(), applied.end(), snapshot,
-                [](const StreamVersion& v, std::uint32_t s) { return v.snapshot < s; });
-            const auto k = static_cast<std::size_t>(at - applied.begin());
+            const std::size_t k = version_at(applied, snapshot);
             const auto parent = reader.parent_of(analysis.history.snapshots.at(snapshot).commit);
             wanted.push_back({parent.value_or(git_oid{}), k > 0 ? applied[k - 1].id : applied[k].id,
                               k > 0 ? std::string_view(names.at(k - 1)) : name_before,
@@ -497,13 +501,10 @@ void link_rows(tables::TableBuilder& builder, std::span<const StreamVersion> app
     }
     std::vector<Wanted> fallback;
     for (auto& [snapshot, each] : by_version) {
-        const auto at = std::lower_bound(
-            applied.begin(), applied.end(), snapshot,
-            [](const StreamVersion& v, std::uint32_t s) { return v.snapshot < s; });
-        const bool applied_now = at != applied.end() && at->snapshot == snapshot;
-        const auto k = static_cast<std::size_t>(at - applied.begin());
+        const std::size_t k = version_at(applied, snapshot);
+        const bool applied_now = k < applied.size() && applied[k].snapshot == snapshot;
         const git_oid commit = analysis.history.snapshots.at(snapshot).commit;
-        fallback.push_back({commit, applied_now ? at->id : std::string_view(builder.id()),
+        fallback.push_back({commit, applied_now ? applied[k].id : std::string_view(builder.id()),
                             applied_now ? std::string_view(names.at(k)) : name_before,
                             std::move(each), std::nullopt});
         fallback.back().found =

@@ -40,15 +40,7 @@ std::string cumulative_dir(const Analysis& analysis);
 /// --keep-existing keeps of. None when there is no such directory.
 std::map<std::string, std::string> existing_cumulative_files(const Analysis& analysis);
 
-/// A playlist id replaced by another: `from` was deleted at snapshot `deleted`, and `to`
-/// first carried `from`'s name at snapshot `appeared`, within 7 days of it.
-struct IdChange {
-    std::string from;
-    std::string to;
-    std::string name;
-    std::uint32_t deleted = 0;
-    std::uint32_t appeared = 0;
-};
+using tables::IdChange;
 
 /// The id changes history shows (SPEC, the id-change quirks): a playlist deleted for good,
 /// and a newer playlist whose first name (its first version with content) is the deleted

@@ -58,6 +58,17 @@ struct NameChange {
     bool operator==(const NameChange&) const = default;
 };
 
+/// A playlist id replaced by another: `from` was deleted at snapshot `deleted`, and `to`
+/// first carried `from`'s name at snapshot `appeared`, within 7 days of it (found by
+/// engine::detect_id_changes, listed by the export).
+struct IdChange {
+    std::string from;
+    std::string to;
+    std::string name;
+    std::uint32_t deleted = 0;
+    std::uint32_t appeared = 0;
+};
+
 /// The cumulative table of one playlist, rows sorted by key (byte order).
 struct PlaylistTable {
     std::string id;

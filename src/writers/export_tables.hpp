@@ -43,7 +43,7 @@ class RowSink {
 
 /// Sends every row of the export of `commits` and `playlists` to `sink`.
 void emit_rows(const std::vector<CommitRow>& commits, const std::vector<PlaylistExport>& playlists,
-               const std::vector<IdChangeRow>& id_changes, RowSink& sink);
+               const std::vector<tables::IdChange>& id_changes, RowSink& sink);
 
 /// Writes `DIR/<table>.csv` (RFC 4180, a header line; NULL is an empty field) or
 /// `DIR/<table>.jsonl` (one JSON object a line; NULL is null), each file atomically.
@@ -51,6 +51,6 @@ enum class LinesFormat { csv, jsonl };
 void write_table_files(const std::filesystem::path& dir, LinesFormat format,
                        const std::vector<CommitRow>& commits,
                        const std::vector<PlaylistExport>& playlists,
-                       const std::vector<IdChangeRow>& id_changes);
+                       const std::vector<tables::IdChange>& id_changes);
 
 } // namespace gh::writers

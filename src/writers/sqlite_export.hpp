@@ -37,20 +37,10 @@ struct CommitRow {
     std::int64_t time;
 };
 
-/// A playlist id replaced by another (engine::IdChange), with the snapshots of the old
-/// id's deletion and of the new id's first version with its name.
-struct IdChangeRow {
-    std::string from;
-    std::string to;
-    std::string name;
-    std::uint32_t deleted = 0;
-    std::uint32_t appeared = 0;
-};
-
 /// Writes the export database (schema in README "export") in one transaction to a
 /// temporary file, renamed over `path` only when complete.
 void write_sqlite(const std::filesystem::path& path, const std::vector<CommitRow>& commits,
                   const std::vector<PlaylistExport>& playlists,
-                  const std::vector<IdChangeRow>& id_changes);
+                  const std::vector<tables::IdChange>& id_changes);
 
 } // namespace gh::writers
