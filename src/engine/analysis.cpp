@@ -372,6 +372,13 @@ std::string raw_id(const git_oid& id) {
     return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
 }
 
+/// The view a builder's present rows were linked from, and which rows were present, before
+/// a stream is applied to it.
+struct LinkedBefore {
+    std::string view; // raw blob id; empty when none
+    std::vector<bool> present;
+};
+
 /// The index of the first of `versions` (in snapshot order) at or after `snapshot`.
 std::size_t version_at(std::span<const StreamVersion> versions, std::uint32_t snapshot) {
     return static_cast<std::size_t>(
@@ -389,9 +396,14 @@ std::size_t version_at(std::span<const StreamVersion> versions, std::uint32_t sn
 /// linked from. Views are read newest first, in batches. `names[i]` is the playlist's
 /// name as of `applied[i]` (2019-2021 views are named by it), `name_before` as of the
 /// version before the first.
+///
+/// `linked_before` is what the builder had linked before `applied`: a row that was present
+/// then and is seen gone by the first version applied already carries the links of the view
+/// it would take now when that view is the same blob (a daily run's removals: the previous
+/// run linked them from the previous tip's view), so that view is not read again.
 void link_rows(tables::TableBuilder& builder, std::span<const StreamVersion> applied,
                const std::vector<std::string>& names, std::string_view name_before,
-               const Analysis& analysis, BlobReader& reader) {
+               const LinkedBefore& linked_before, const Analysis& analysis, BlobReader& reader) {
     struct Wanted {
         git_oid commit{};
         std::string_view id;
@@ -435,12 +447,19 @@ void link_rows(tables::TableBuilder& builder, std::span<const StreamVersion> app
         for (auto& [snapshot, rows] : removed) {
             const std::size_t k = version_at(applied, snapshot);
             const auto parent = reader.parent_of(analysis.history.snapshots.at(snapshot).commit);
-            wanted.push_back({parent.value_or(git_oid{}), k > 0 ? applied[k - 1].id : applied[k].id,
-                              k > 0 ? std::string_view(names.at(k - 1)) : name_before,
-                              std::move(rows), std::nullopt});
+            Wanted gone{parent.value_or(git_oid{}), k > 0 ? applied[k - 1].id : applied[k].id,
+                        k > 0 ? std::string_view(names.at(k - 1)) : name_before, std::move(rows),
+                        std::nullopt};
             if (parent) { // else no view: the fallback below looks for one
-                wanted.back().found =
-                    reader.find_pretty(analysis, *parent, wanted.back().id, wanted.back().name);
+                gone.found = reader.find_pretty(analysis, *parent, gone.id, gone.name);
+            }
+            if (k == 0 && gone.found && raw_id(gone.found->blob) == linked_before.view) {
+                std::erase_if(gone.rows, [&](std::uint32_t row) {
+                    return row < linked_before.present.size() && linked_before.present[row];
+                });
+            }
+            if (!gone.rows.empty()) {
+                wanted.push_back(std::move(gone));
             }
         }
     }
@@ -527,6 +546,15 @@ tables::TableBuilder apply_stream(tables::TableBuilder builder,
     std::vector<git_oid> ids;
     std::vector<std::string> names; // as of each version applied, for link_rows
     const std::string name_before = builder.state().table.name;
+    LinkedBefore linked_before;
+    if (analysis.pretty && !builder.state().table.present_view.empty()) {
+        linked_before.view = builder.state().table.present_view;
+        const auto& ledger = builder.state().ledger;
+        linked_before.present.resize(builder.state().table.rows.size());
+        for (std::uint32_t row = 0; row < linked_before.present.size(); ++row) {
+            linked_before.present[row] = ledger.present(row);
+        }
+    }
     for (std::size_t begin = 0; begin < stream.size(); begin += k_read_ahead) {
         const std::size_t end = std::min(stream.size(), begin + k_read_ahead);
         contents.clear();
@@ -556,7 +584,7 @@ tables::TableBuilder apply_stream(tables::TableBuilder builder,
         builder.detach(); // the batch's bytes are freed next
     }
     if (analysis.pretty) {
-        link_rows(builder, stream, names, name_before, analysis, reader);
+        link_rows(builder, stream, names, name_before, linked_before, analysis, reader);
     }
     return builder;
 }

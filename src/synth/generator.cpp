@@ -92,6 +92,9 @@ struct PlaylistModel {
     bool scraped = false;    ///< the bot has scraped it once
     /// Bumped by every change, so that an unchanged playlist's blob is not written again.
     std::uint64_t revision = 0;
+    /// Bumped when Spotify corrects a track's length: the bot scrapes the playlist again and
+    /// only its pretty view changes, not its plain file.
+    std::uint64_t corrections = 0;
     std::optional<std::pair<std::uint64_t, git_oid>> written;
 };
 
@@ -282,6 +285,19 @@ class Generator {
         }
     }
 
+    /// A length corrected on a day the playlist's tracks did not change: the archive's bot
+    /// rewrote its pretty view (and the length in its cumulative table) all the same.
+    void correct_length(const Entry& chosen, PlaylistModel& playlist) {
+        const std::string id = chosen.track.id;
+        const std::int32_t correction = static_cast<std::int32_t>(m_bot_random.below(9'000)) + 1;
+        for (auto& entry : playlist.tracks) {
+            if (!id.empty() && entry.track.id == id) {
+                entry.track.duration_ms = std::max(30'000, entry.track.duration_ms - correction);
+                ++playlist.corrections;
+            }
+        }
+    }
+
     void daily_changes(int day) {
         for (auto& playlist : m_playlists) {
             if (!playlist.present) {
@@ -292,6 +308,9 @@ class Generator {
                 ++playlist.revision;
             } else if (m_random.chance(m_options.change_rate)) {
                 change(playlist);
+            } else if (m_bot && !playlist.tracks.empty() && m_bot_random.chance(0.03)) {
+                correct_length(playlist.tracks[m_bot_random.below(playlist.tracks.size())],
+                               playlist);
             }
         }
     }
@@ -360,12 +379,14 @@ class Generator {
         return dir;
     }
 
-    /// What the bot would see: the playlists that are present and scraped, by id.
-    std::map<std::string, std::uint64_t> scrapable_revisions() const {
-        std::map<std::string, std::uint64_t> revisions;
+    /// What the bot would see: the playlists that are present and scraped, by id, with
+    /// their revision and corrections.
+    using Seen = std::pair<std::uint64_t, std::uint64_t>;
+    std::map<std::string, Seen> scrapable_revisions() const {
+        std::map<std::string, Seen> revisions;
         for (const auto& playlist : m_playlists) {
             if (playlist.present && !playlist.empty_file) {
-                revisions.emplace(playlist.id, playlist.revision);
+                revisions.emplace(playlist.id, Seen(playlist.revision, playlist.corrections));
             }
         }
         return revisions;
@@ -607,7 +628,7 @@ class Generator {
     GeneratedArchive m_result;
     std::unique_ptr<Bot> m_bot; ///< only with an era
     /// The revision of each playlist at the bot's last run, by id.
-    std::map<std::string, std::uint64_t> m_bot_seen;
+    std::map<std::string, Seen> m_bot_seen;
     BesideState m_beside; ///< the bot's files as of its last run on main
 };
 
