@@ -9,7 +9,6 @@
 #include "util/terminal.hpp"
 #include "writers/churn_writer.hpp"
 
-#include <set>
 
 namespace po = boost::program_options;
 
@@ -20,33 +19,9 @@ namespace {
 /// Follows every selected playlist and collects what churn statistics need.
 std::vector<tables::ChurnInput> collect(const engine::Analysis& analysis,
                                         const HistoryOptions& options) {
-    std::vector<tables::ChurnInput> inputs(analysis.selected.size());
-    std::vector<std::set<std::uint32_t>> first_rows(inputs.size());
-    auto builders = engine::follow_playlists(
-        analysis, options,
-        [&](std::size_t i, const tables::TableBuilder& builder,
-            const tables::TableBuilder::Change& change) {
-            auto& input = inputs[i];
-            input.versions.push_back({change.day, change.size,
-                                      static_cast<std::uint32_t>(change.started.size()),
-                                      static_cast<std::uint32_t>(change.ended.size())});
-            if (builder.versions() == 1) {
-                first_rows[i].insert(change.started.begin(), change.started.end());
-                input.first_size = change.size;
-            }
-        });
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        inputs[i].playlist = analysis.selected[i];
-        const auto& state = builders[i].state();
-        for (const auto row : first_rows[i]) {
-            inputs[i].first_last_common += state.ledger.present(row);
-        }
-        // days_present as of the analysed revision: the table's own figures.
-        const auto table = builders[i].table(analysis.calendar.tip_day);
-        inputs[i].name = table.name;
-        for (const auto& row : table.rows) {
-            inputs[i].tenures.push_back({row.days_present, row.removed.has_value()});
-        }
+    std::vector<tables::ChurnInput> inputs;
+    for (const auto& history : engine::collect_histories(analysis, options)) {
+        inputs.push_back(tables::churn_input(history, analysis.calendar));
     }
     return inputs;
 }

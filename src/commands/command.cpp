@@ -17,6 +17,8 @@ constexpr std::array k_commands{
     Command{"snapshot", "one playlist as it was on a date or at a revision", run_snapshot},
     Command{"churn", "turnover, survival and similarity per playlist, or over time", run_churn},
     Command{"export", "the whole history as SQLite, CSV or JSON Lines tables", run_export},
+    Command{"report", "the whole history as a static site with charts", run_report},
+    Command{"track", "every playlist a track has been in, with each stint's dates", run_track},
     Command{"validate", "check playlist files (a pre-commit hook): format, order, encoding",
             run_validate},
     Command{"completion", "print a bash or zsh completion script", run_completion},

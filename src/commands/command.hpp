@@ -57,6 +57,8 @@ ExitCode run_history(const std::vector<std::string>& args);
 ExitCode run_snapshot(const std::vector<std::string>& args);
 ExitCode run_churn(const std::vector<std::string>& args);
 ExitCode run_export(const std::vector<std::string>& args);
+ExitCode run_report(const std::vector<std::string>& args);
+ExitCode run_track(const std::vector<std::string>& args);
 ExitCode run_completion(const std::vector<std::string>& args);
 
 /// The man page gh-analyze(1), in roff, from the command table and each command's spec.

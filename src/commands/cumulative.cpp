@@ -42,22 +42,6 @@ writers::MarkdownLinks markdown_links(const std::string& dir) {
     return links;
 }
 
-/// Makes an output directory if need be, and removes the temporary files with one of
-/// `suffixes` that a run killed while it wrote there left behind.
-std::filesystem::path prepared_directory(std::filesystem::path out,
-                                         const std::vector<std::string>& suffixes) {
-    std::error_code error;
-    std::filesystem::create_directories(out, error);
-    if (error) {
-        fail("cannot create output directory {}: {}", out.string(), error.message());
-    }
-    remove_stale_temporaries(out, [&](std::string_view target) {
-        return std::any_of(suffixes.begin(), suffixes.end(),
-                           [&](const std::string& suffix) { return target.ends_with(suffix); });
-    });
-    return out;
-}
-
 /// Writes one file per table into `out`, each as soon as its playlist is built (from
 /// any thread); refuses ids that are not safe file names. With a cache, a table whose
 /// state has not changed since an earlier run wrote its file is neither rendered nor

@@ -10,7 +10,6 @@
 #include "writers/sqlite_export.hpp"
 
 #include <fmt/format.h>
-#include <unordered_map>
 
 namespace po = boost::program_options;
 
@@ -40,33 +39,8 @@ ExitCode run_export(const std::vector<std::string>& args) {
     }
     PhaseTimer timer;
     const engine::Analysis analysis = engine::analyse(history);
-    std::vector<writers::PlaylistExport> exports(analysis.selected.size());
-    // Per playlist: the membership each present row is in.
-    std::vector<std::unordered_map<std::uint32_t, std::size_t>> open(exports.size());
-    // Per playlist: whether a version with tracks has been seen (see Membership::first_fill).
-    std::vector<char> filled(exports.size(), 0);
-    auto builders = engine::follow_playlists(
-        analysis, history,
-        [&](std::size_t i, const tables::TableBuilder& builder,
-            const tables::TableBuilder::Change& change) {
-            auto& out = exports[i];
-            out.snapshots.push_back(
-                {change.snapshot, change.track_lines, change.size, change.deleted});
-            for (const auto row : change.ended) {
-                out.memberships[open[i].at(row)].end = change.snapshot;
-                open[i].erase(row);
-            }
-            for (const auto row : change.started) {
-                open[i][row] = out.memberships.size();
-                out.memberships.push_back({std::string(builder.state().table.rows[row].key),
-                                           change.snapshot, std::nullopt, filled[i] == 0});
-            }
-            filled[i] = filled[i] != 0 || change.size > 0;
-        });
+    const auto exports = engine::collect_histories(analysis, history);
     timer.lap("build");
-    for (std::size_t i = 0; i < exports.size(); ++i) {
-        exports[i].table = std::move(builders[i]).release_table(analysis.calendar.tip_day);
-    }
     std::vector<const tables::PlaylistTable*> tables;
     for (const auto& each : exports) {
         tables.push_back(&each.table);

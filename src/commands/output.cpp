@@ -1,8 +1,11 @@
 #include "commands/output.hpp"
 
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 #include "util/file_descriptor.hpp"
+#include "util/terminal.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -106,6 +109,20 @@ void start_pager(bool allowed) {
     ::dup2(write_end.get(), STDOUT_FILENO);
     g_pager = child;
     std::atexit(wait_for_pager);
+}
+
+std::filesystem::path prepared_directory(std::filesystem::path out,
+                                         const std::vector<std::string>& suffixes) {
+    std::error_code error;
+    std::filesystem::create_directories(out, error);
+    if (error) {
+        fail("cannot create output directory {}: {}", out.string(), error.message());
+    }
+    remove_stale_temporaries(out, [&](std::string_view target) {
+        return std::any_of(suffixes.begin(), suffixes.end(),
+                           [&](const std::string& suffix) { return target.ends_with(suffix); });
+    });
+    return out;
 }
 
 } // namespace gh::commands

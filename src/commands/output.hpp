@@ -1,7 +1,9 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gh::commands {
 
@@ -18,6 +20,11 @@ void start_pager(bool allowed = true);
 
 /// `gh-analyze --no-pager COMMAND`: no command starts a pager.
 void disable_pager();
+
+/// Makes an output directory if need be, and removes the temporary files with one of
+/// `suffixes` that a run killed while it wrote there left behind.
+std::filesystem::path prepared_directory(std::filesystem::path out,
+                                         const std::vector<std::string>& suffixes);
 
 /// True when stdout is a terminal.
 bool stdout_is_terminal();

@@ -851,6 +851,38 @@ std::vector<tables::TableBuilder> follow_playlists(const Analysis& analysis, con
     return builders;
 }
 
+std::vector<tables::PlaylistHistory> collect_histories(const Analysis& analysis,
+                                                       const Options& options) {
+    std::vector<tables::PlaylistHistory> histories(analysis.selected.size());
+    // Per playlist: the membership each present row is in.
+    std::vector<std::unordered_map<std::uint32_t, std::size_t>> open(histories.size());
+    // Per playlist: whether a version with tracks has been seen (see Membership::first_fill).
+    std::vector<char> filled(histories.size(), 0);
+    auto builders = follow_playlists(
+        analysis, options,
+        [&](std::size_t i, const tables::TableBuilder& builder,
+            const tables::TableBuilder::Change& change) {
+            auto& out = histories[i];
+            out.snapshots.push_back(
+                {change.snapshot, change.track_lines, change.size, change.deleted});
+            for (const auto row : change.ended) {
+                out.memberships[open[i].at(row)].end = change.snapshot;
+                open[i].erase(row);
+            }
+            for (const auto row : change.started) {
+                open[i][row] = out.memberships.size();
+                out.memberships.push_back({std::string(builder.state().table.rows[row].key),
+                                           change.snapshot, std::nullopt, filled[i] == 0});
+            }
+            filled[i] = filled[i] != 0 || change.size > 0;
+        });
+    for (std::size_t i = 0; i < histories.size(); ++i) {
+        histories[i].table = std::move(builders[i]).release_table(analysis.calendar.tip_day);
+        histories[i].index_stints();
+    }
+    return histories;
+}
+
 tables::PlaylistTable build_stream(const Analysis& analysis, std::string key,
                                    std::span<const StreamVersion> stream) {
     BlobReader reader(analysis);

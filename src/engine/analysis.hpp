@@ -12,6 +12,7 @@
 #include "history/history.hpp"
 #include "plain/track_key.hpp"
 #include "tables/cumulative.hpp"
+#include "tables/playlist_history.hpp"
 
 #include <functional>
 #include <memory>
@@ -128,6 +129,12 @@ using FollowFn = std::function<void(std::size_t, const tables::TableBuilder&,
 /// and from one thread; different playlists may run on different threads.
 std::vector<tables::TableBuilder> follow_playlists(const Analysis& analysis, const Options& options,
                                                    const FollowFn& follow);
+
+/// Every selected playlist's table with the size of each version and every stint of every
+/// track (tables::PlaylistHistory), built from its first version: what export, report and
+/// track read.
+std::vector<tables::PlaylistHistory> collect_histories(const Analysis& analysis,
+                                                       const Options& options);
 
 /// One version of a table that follows playlists across files: the version of playlist
 /// `id` at snapshot `snapshot` (none: the file was deleted, or no longer carries what the

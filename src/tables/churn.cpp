@@ -6,6 +6,8 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace gh::tables {
 
@@ -18,28 +20,83 @@ std::optional<double> median(std::vector<double> values) {
     return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
 }
 
-std::optional<double> kaplan_meier_median(std::vector<Tenure> tenures) {
+KaplanMeier kaplan_meier(std::vector<Tenure> tenures) {
     std::sort(tenures.begin(), tenures.end(),
               [](const Tenure& a, const Tenure& b) { return a.days < b.days; });
+    KaplanMeier curve;
     double survival = 1.0;
     std::size_t at_risk = tenures.size();
     for (std::size_t i = 0; i < tenures.size();) {
         const std::int64_t time = tenures[i].days;
         std::size_t events = 0;
         std::size_t leaving = 0;
+        const std::size_t first = i;
         for (; i < tenures.size() && tenures[i].days == time; ++i) {
             events += tenures[i].removed;
             ++leaving;
         }
         if (events > 0) {
             survival *= 1.0 - static_cast<double>(events) / static_cast<double>(at_risk);
-            if (survival <= 0.5) {
-                return static_cast<double>(time);
+            curve.steps.push_back({time, survival});
+        }
+        for (std::size_t j = first; j < i; ++j) {
+            if (!tenures[j].removed) {
+                curve.censored.push_back({time, survival});
             }
         }
         at_risk -= leaving; // censored tracks leave the risk set after their time
     }
+    return curve;
+}
+
+std::optional<double> kaplan_meier_median(std::vector<Tenure> tenures) {
+    for (const auto& step : kaplan_meier(std::move(tenures)).steps) {
+        if (step.survival <= 0.5) {
+            return static_cast<double>(step.days);
+        }
+    }
     return std::nullopt;
+}
+
+ChurnInput churn_input(const PlaylistHistory& history, const Calendar& calendar) {
+    ChurnInput input;
+    input.playlist = history.table.id;
+    input.name = history.table.name;
+    std::unordered_map<std::uint32_t, std::uint32_t> started;
+    std::unordered_map<std::uint32_t, std::uint32_t> ended;
+    for (const auto& membership : history.memberships) {
+        ++started[membership.start];
+        if (membership.end) {
+            ++ended[*membership.end];
+        }
+    }
+    for (const auto& snapshot : history.snapshots) {
+        const auto count = [&](const auto& by_snapshot) {
+            const auto found = by_snapshot.find(snapshot.snapshot);
+            return found == by_snapshot.end() ? 0u : found->second;
+        };
+        input.versions.push_back({calendar.snapshot_days.at(snapshot.snapshot), snapshot.keys,
+                                  count(started), count(ended)});
+    }
+    if (!history.snapshots.empty()) {
+        input.first_size = history.snapshots.front().keys;
+        // Keys of the first version that are present in the last: a stint begun by the
+        // first version, and one still open (a key has at most one).
+        const std::uint32_t first = history.snapshots.front().snapshot;
+        std::unordered_set<std::string_view> in_first;
+        for (const auto& membership : history.memberships) {
+            if (membership.start == first) {
+                in_first.insert(membership.key);
+            }
+        }
+        for (const auto& membership : history.memberships) {
+            input.first_last_common += !membership.end && in_first.contains(membership.key);
+        }
+    }
+    for (const auto& row : history.table.rows) {
+        input.tenures.push_back({row.days_present, row.removed.has_value()});
+    }
+    return input;
 }
 
 namespace {

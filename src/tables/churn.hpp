@@ -1,6 +1,7 @@
 #pragma once
 
 #include "tables/cumulative.hpp"
+#include "tables/playlist_history.hpp"
 
 #include <optional>
 #include <string>
@@ -76,6 +77,22 @@ std::optional<double> median(std::vector<double> values);
 /// to 0.5 or below, treating tracks still present as right-censored; nothing when it
 /// never does.
 std::optional<double> kaplan_meier_median(std::vector<Tenure> tenures);
+
+/// The Kaplan–Meier estimate itself: after each time with removals, the share of tracks
+/// still present; and each censored track (still present) at its time, with the share then.
+struct SurvivalPoint {
+    std::int64_t days = 0;
+    double survival = 1;
+};
+struct KaplanMeier {
+    std::vector<SurvivalPoint> steps;
+    std::vector<SurvivalPoint> censored;
+};
+KaplanMeier kaplan_meier(std::vector<Tenure> tenures);
+
+/// What churn statistics need of a playlist, from its whole history: the same as
+/// collected version by version while its table is built.
+ChurnInput churn_input(const PlaylistHistory& history, const Calendar& calendar);
 
 /// A period of a time series: its first day, and its label ("2021-05-09", "2021-W18",
 /// "2021-05").

@@ -84,7 +84,8 @@ std::span<const ExportTable> export_tables() {
     return k_tables;
 }
 
-void emit_rows(const std::vector<CommitRow>& commits, const std::vector<PlaylistExport>& playlists,
+void emit_rows(const std::vector<CommitRow>& commits,
+               const std::vector<tables::PlaylistHistory>& playlists,
                const std::vector<tables::IdChange>& id_changes, RowSink& sink) {
     const auto at = [&](std::uint32_t s) -> const CommitRow& { return commits.at(s); };
     sink.begin_table(k_tables[0]);
@@ -256,7 +257,7 @@ class LinesSink final : public RowSink {
 
 void write_table_files(const std::filesystem::path& dir, LinesFormat format,
                        const std::vector<CommitRow>& commits,
-                       const std::vector<PlaylistExport>& playlists,
+                       const std::vector<tables::PlaylistHistory>& playlists,
                        const std::vector<tables::IdChange>& id_changes) {
     std::error_code error;
     std::filesystem::create_directories(dir, error);

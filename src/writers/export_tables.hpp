@@ -42,7 +42,8 @@ class RowSink {
 };
 
 /// Sends every row of the export of `commits` and `playlists` to `sink`.
-void emit_rows(const std::vector<CommitRow>& commits, const std::vector<PlaylistExport>& playlists,
+void emit_rows(const std::vector<CommitRow>& commits,
+               const std::vector<tables::PlaylistHistory>& playlists,
                const std::vector<tables::IdChange>& id_changes, RowSink& sink);
 
 /// Writes `DIR/<table>.csv` (RFC 4180, a header line; NULL is an empty field) or
@@ -50,7 +51,7 @@ void emit_rows(const std::vector<CommitRow>& commits, const std::vector<Playlist
 enum class LinesFormat { csv, jsonl };
 void write_table_files(const std::filesystem::path& dir, LinesFormat format,
                        const std::vector<CommitRow>& commits,
-                       const std::vector<PlaylistExport>& playlists,
+                       const std::vector<tables::PlaylistHistory>& playlists,
                        const std::vector<tables::IdChange>& id_changes);
 
 } // namespace gh::writers

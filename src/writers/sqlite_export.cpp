@@ -169,7 +169,7 @@ class SqliteSink final : public RowSink {
 } // namespace
 
 void write_sqlite(const std::filesystem::path& path, const std::vector<CommitRow>& commits,
-                  const std::vector<PlaylistExport>& playlists,
+                  const std::vector<tables::PlaylistHistory>& playlists,
                   const std::vector<tables::IdChange>& id_changes) {
     const std::string name = path.filename().string();
     const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
