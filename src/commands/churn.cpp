@@ -9,7 +9,6 @@
 #include "util/terminal.hpp"
 #include "writers/churn_writer.hpp"
 
-
 namespace po = boost::program_options;
 
 namespace gh::commands {
