@@ -10,7 +10,9 @@
 #include "util/atomic_file.hpp"
 #include "util/terminal.hpp"
 
+#include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <set>
 
 namespace po = boost::program_options;
@@ -76,21 +78,24 @@ ExitCode run_report(const std::vector<std::string>& args) {
     timer.lap("build");
     options.title = archive_title(analysis);
     options.jobs = history.jobs;
-    const auto pages =
-        report::render_report(histories, analysis.calendar, analysis.labels, options);
-    timer.lap("render");
-
     const std::filesystem::path dir = prepared_directory(out, {".html", ".css"});
     for (const char* sub : {"playlists", "tracks"}) {
         prepared_directory(dir / sub, {".html"});
     }
+    // Each page is written by the thread that made it, while the others make theirs.
     FileReleaser releaser;
-    std::size_t written = 0;
+    std::atomic<std::size_t> written = 0;
+    std::mutex lock;
     std::set<std::string> paths;
-    for (const auto& page : pages) {
-        paths.insert(page.path);
-        written += write_file_atomically(dir / page.path, page.content, &releaser) ? 1 : 0;
-    }
+    report::render_report(histories, analysis.calendar, analysis.labels, options,
+                          [&](report::Page&& page) {
+                              if (write_file_atomically(dir / page.path, page.content, &releaser)) {
+                                  ++written;
+                              }
+                              const std::lock_guard hold(lock);
+                              paths.insert(std::move(page.path));
+                          });
+    timer.lap("render and write");
     std::size_t removed = 0;
     for (const char* sub : {"playlists", "tracks"}) {
         removed += remove_stale_pages(dir, sub, paths);
@@ -101,10 +106,9 @@ ExitCode run_report(const std::vector<std::string>& args) {
                  escape_control(each.table.id));
         }
     }
-    timer.lap("write");
     if (!history.quiet) {
-        note("{} pages in {}: {} written, {} unchanged{}", pages.size(), dir.string(), written,
-             pages.size() - written,
+        note("{} pages in {}: {} written, {} unchanged{}", paths.size(), dir.string(),
+             written.load(), paths.size() - written.load(),
              removed > 0 ? fmt::format(", {} no longer needed removed", removed) : "");
     }
     return ExitCode::ok;

@@ -74,6 +74,10 @@ std::vector<StintText> stints_of(const tables::PlaylistHistory& history, std::st
     return stints;
 }
 
+std::string days_text(std::int64_t days) {
+    return fmt::format("{} {}", days, days == 1 ? "day" : "days");
+}
+
 } // namespace
 
 ExitCode run_track(const std::vector<std::string>& args) {
@@ -150,12 +154,17 @@ ExitCode run_track(const std::vector<std::string>& args) {
             const auto& table = histories[p].table;
             const auto stints = stints_of(histories[p], key, analysis);
             if (format == "text") {
-                text += fmt::format("  {} ({}){}\n", table.name, table.id,
-                                    table.deleted ? ", deleted" : "");
+                std::int64_t days = 0;
                 for (const auto& stint : stints) {
-                    text +=
-                        fmt::format("    {} to {}  {} days\n", stint.start_date,
-                                    stint.end_date.empty() ? "now" : stint.end_date, stint.days);
+                    days += stint.days;
+                }
+                text += fmt::format("  {} ({}{}): {} {}, {}\n", table.name, table.id,
+                                    table.deleted ? ", deleted" : "", stints.size(),
+                                    stints.size() == 1 ? "stint" : "stints", days_text(days));
+                for (const auto& stint : stints) {
+                    text += fmt::format("    {} to {}  {}\n", stint.start_date,
+                                        stint.end_date.empty() ? "now       " : stint.end_date,
+                                        days_text(stint.days));
                 }
             } else if (format == "csv") {
                 for (const auto& stint : stints) {

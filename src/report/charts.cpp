@@ -99,10 +99,9 @@ std::pair<std::uint32_t, std::uint32_t> size_range(std::span<const SizePoint> po
     if (points.empty()) {
         return {0, 0};
     }
-    const auto [smallest, largest] = std::minmax_element(
-        points.begin(), points.end(), [](const SizePoint& a, const SizePoint& b) {
-            return a.size < b.size;
-        });
+    const auto [smallest, largest] =
+        std::minmax_element(points.begin(), points.end(),
+                            [](const SizePoint& a, const SizePoint& b) { return a.size < b.size; });
     return {smallest->size, largest->size};
 }
 
@@ -388,7 +387,7 @@ std::string survival_chart(const SurvivalCurve& curve, std::string_view id) {
 
 std::string timeline_chart(std::span<const TimelineTrack> tracks, std::int32_t first_day,
                            std::int32_t end_day, std::string_view id, std::string_view title,
-                           std::string_view things) {
+                           std::string_view things, bool dated_bars) {
     Frame frame;
     constexpr double row = 20;
     frame.left = 240;
@@ -420,10 +419,13 @@ std::string timeline_chart(std::span<const TimelineTrack> tracks, std::int32_t f
             const double x = frame.x(stint.start);
             const double width = std::max(2.0, frame.x(stint.end) - x);
             out += fmt::format("<rect class=\"stint{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
-                               "height=\"{}\" rx=\"2\"><title>{} to {}</title></rect>",
+                               "height=\"{}\" rx=\"2\"",
                                stint.open ? " open" : "", number(x), number(y + 4), number(width),
-                               number(row - 8), format_day(stint.start),
-                               stint.open ? std::string("now") : format_day(stint.end));
+                               number(row - 8));
+            out += dated_bars
+                       ? fmt::format("><title>{} to {}</title></rect>", format_day(stint.start),
+                                     stint.open ? std::string("now") : format_day(stint.end))
+                       : std::string("/>");
         }
         out += "\n";
     }

@@ -69,10 +69,12 @@ struct TimelineTrack {
     std::string href; ///< its page, or empty
     std::vector<Stint> stints;
 };
-/// `things` names what the rows are in the description ("tracks", "playlists").
+/// `things` names what the rows are in the description ("tracks", "playlists"); with
+/// `dated_bars` each bar carries its dates as a tooltip (left out where a table beside
+/// the chart lists them).
 std::string timeline_chart(std::span<const TimelineTrack> tracks, std::int32_t first_day,
                            std::int32_t end_day, std::string_view id, std::string_view title,
-                           std::string_view things);
+                           std::string_view things, bool dated_bars);
 
 /// Ticks for a span of days: month starts (every 1, 2, 3, 6 or 12 months, or years) or days
 /// (every 1, 2, 7 or 14), at most `most` of them, with their labels. Exposed for tests.

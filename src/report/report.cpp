@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <unordered_map>
 
@@ -87,13 +88,15 @@ class TrackPages {
 
 /// What the index and a playlist's page show of it.
 struct Figures {
+    tables::ChurnInput input;
     tables::ChurnSummary summary;
     std::vector<SizePoint> sizes;
 };
 
 Figures figures_of(const tables::PlaylistHistory& history, const tables::Calendar& calendar) {
     Figures figures;
-    figures.summary = tables::summarise(tables::churn_input(history, calendar));
+    figures.input = tables::churn_input(history, calendar);
+    figures.summary = tables::summarise(figures.input);
     for (const auto& snapshot : history.snapshots) {
         figures.sizes.push_back({calendar.snapshot_days.at(snapshot.snapshot), snapshot.keys});
     }
@@ -250,18 +253,15 @@ std::string render_playlist(const tables::PlaylistHistory& history, const Figure
             "renames.</figcaption></figure>\n";
 
     std::vector<WeekBar> weeks;
-    for (const auto& week : tables::time_series(tables::churn_input(history, calendar),
-                                                tables::Period::week, calendar.tip_day)) {
+    for (const auto& week :
+         tables::time_series(figures.input, tables::Period::week, calendar.tip_day)) {
         weeks.push_back({week.start, week.additions, week.removals});
     }
     body += "<h2>Additions and removals per week</h2>\n<figure>" + weekly_chart(weeks, "weeks") +
             "<figcaption>ISO weeks; the playlist's first fill is not counted as additions."
             "</figcaption></figure>\n";
 
-    std::vector<tables::Tenure> tenures;
-    for (const auto& row : table.rows) {
-        tenures.push_back({row.days_present, row.removed.has_value()});
-    }
+    const auto& tenures = figures.input.tenures;
     SurvivalCurve curve;
     const auto estimate = tables::kaplan_meier(tenures);
     for (const auto& step : estimate.steps) {
@@ -305,7 +305,7 @@ std::string render_playlist(const tables::PlaylistHistory& history, const Figure
         body += fmt::format("<h2>{}</h2>\n<figure>", title) +
                 timeline_chart(timeline_tracks,
                                figures.sizes.empty() ? calendar.tip_day : figures.sizes.front().day,
-                               calendar.tip_day, id, title, "tracks") +
+                               calendar.tip_day, id, title, "tracks", true) +
                 "<figcaption>One bar per stint, from the day a track was first seen to the day "
                 "it was seen gone; green bars are still open.</figcaption></figure>\n";
     };
@@ -344,8 +344,7 @@ std::string render_playlist(const tables::PlaylistHistory& history, const Figure
         }
         const std::string& page = tracks.file(row->key);
         body += fmt::format(
-            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td class=\"num\">{}"
-            "</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}{}<td>{}<td>{}<td class=\"num\">{}<td>{}<td>{}\n",
             link_or_text(row->title, row->track_url),
             page.empty() ? ""
                          : fmt::format(" <a href=\"{}\" title=\"every playlist it was in\">"
@@ -378,16 +377,23 @@ std::string render_track(std::string_view key, const std::vector<std::size_t>& p
         const std::string name = history.table.name.empty() ? history.table.id : history.table.name;
         const std::string page = playlist_page(history.table.id);
         auto stints = stints_of(history, key, calendar);
-        for (const auto& stint : stints) {
+        // The playlist's cell spans its stints' rows (closing tags are left out where HTML
+        // allows it: a popular track has hundreds of rows).
+        for (std::size_t i = 0; i < stints.size(); ++i) {
+            const auto& stint = stints[i];
             first_day = std::min(first_day, stint.start);
-            rows +=
-                fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
-                            page.empty() ? escape_html(name)
-                                         : fmt::format("<a href=\"{}\">{}</a>",
-                                                       href_path("../" + page), escape_html(name)),
-                            format_day(stint.start),
-                            stint.open ? std::string("still there") : format_day(stint.end),
-                            stint.end - stint.start);
+            if (i == 0) {
+                rows += fmt::format("<tr><td rowspan=\"{}\">{}", stints.size(),
+                                    page.empty()
+                                        ? escape_html(name)
+                                        : fmt::format("<a href=\"{}\">{}</a>",
+                                                      href_path("../" + page), escape_html(name)));
+            } else {
+                rows += "<tr>";
+            }
+            rows += fmt::format("<td>{}<td>{}<td class=\"num\">{}\n", format_day(stint.start),
+                                stint.open ? std::string("still there") : format_day(stint.end),
+                                stint.end - stint.start);
         }
         places.push_back({name, page.empty() ? "" : href_path("../" + page), std::move(stints)});
     }
@@ -403,7 +409,7 @@ std::string render_track(std::string_view key, const std::vector<std::size_t>& p
     }
     body += fmt::format("<p>In {} playlists.</p>\n<figure>", places.size()) +
             timeline_chart(places, first_day, calendar.tip_day, "places",
-                           "Where the track has been", "playlists") +
+                           "Where the track has been", "playlists", false) +
             "<figcaption>One bar per stint in each playlist.</figcaption></figure>\n";
     body += "<h2>Every stint</h2>\n<div class=\"table-wrap\"><table><thead><tr><th>Playlist</th>"
             "<th>From</th><th>To (seen gone)</th><th class=\"num\">Days</th></tr></thead>"
@@ -419,35 +425,43 @@ std::string playlist_page(std::string_view id) {
     return is_safe_file_name(file) && is_safe_file_name(id) ? "playlists/" + file : std::string();
 }
 
-std::vector<Page> render_report(const std::vector<tables::PlaylistHistory>& histories,
-                                const tables::Calendar& calendar,
-                                const tables::SnapshotLabels& labels,
-                                const ReportOptions& options) {
+void render_report(const std::vector<tables::PlaylistHistory>& histories,
+                   const tables::Calendar& calendar, const tables::SnapshotLabels& labels,
+                   const ReportOptions& options, const PageFn& emit) {
     const TrackPages tracks(histories, options.all_tracks);
     std::vector<Figures> figures(histories.size());
     const unsigned jobs = thread_count(options.jobs, histories.size() + tracks.keys().size());
     run_parallel(histories.size(), jobs,
                  [&](unsigned, std::size_t i) { figures[i] = figures_of(histories[i], calendar); });
-    // The style sheet and the index, then a page per playlist, then a page per track.
-    std::vector<Page> pages(2 + histories.size() + tracks.keys().size());
-    pages[0] = {"style.css", std::string(style_sheet())};
-    pages[1] = {"index.html",
-                render_index(histories, figures, calendar, labels, options, tracks.keys().size())};
-    run_parallel(pages.size() - 2, jobs, [&](unsigned, std::size_t item) {
-        Page& page = pages[2 + item];
+    emit({"style.css", std::string(style_sheet())});
+    emit({"index.html",
+          render_index(histories, figures, calendar, labels, options, tracks.keys().size())});
+    // A page per playlist, then a page per track, each handed over as soon as it is made.
+    run_parallel(histories.size() + tracks.keys().size(), jobs, [&](unsigned, std::size_t item) {
         if (item < histories.size()) {
-            page.path = playlist_page(histories[item].table.id);
-            if (!page.path.empty()) {
-                page.content =
-                    render_playlist(histories[item], figures[item], tracks, calendar, labels);
+            if (std::string path = playlist_page(histories[item].table.id); !path.empty()) {
+                emit({std::move(path),
+                      render_playlist(histories[item], figures[item], tracks, calendar, labels)});
             }
         } else {
             const std::string_view key = tracks.keys()[item - histories.size()];
-            page = {tracks.file(key),
-                    render_track(key, tracks.playlists(key), histories, calendar)};
+            emit({tracks.file(key), render_track(key, tracks.playlists(key), histories, calendar)});
         }
     });
-    std::erase_if(pages, [](const Page& page) { return page.path.empty(); });
+}
+
+std::vector<Page> render_report(const std::vector<tables::PlaylistHistory>& histories,
+                                const tables::Calendar& calendar,
+                                const tables::SnapshotLabels& labels,
+                                const ReportOptions& options) {
+    std::mutex lock;
+    std::vector<Page> pages;
+    render_report(histories, calendar, labels, options, [&](Page&& page) {
+        const std::lock_guard hold(lock);
+        pages.push_back(std::move(page));
+    });
+    std::sort(pages.begin(), pages.end(),
+              [](const Page& a, const Page& b) { return a.path < b.path; });
     return pages;
 }
 

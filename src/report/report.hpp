@@ -5,6 +5,7 @@
 
 #include "tables/playlist_history.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,17 @@ struct ReportOptions {
     unsigned jobs = 0;       ///< threads rendering pages; 0: one per processor
 };
 
-/// Every page: `index.html`, `playlists/<id>.html` for each playlist whose id can be a file
-/// name, and `tracks/<hash>.html` for each track (a key) in two or more playlists (or all
-/// of them). Playlists whose ids cannot be file names are listed in the index without a
-/// page.
+/// Receives each page as soon as it is made, from any of the rendering threads.
+using PageFn = std::function<void(Page&&)>;
+
+/// Makes every page and hands each to `emit` (see below), on `options.jobs` threads.
+void render_report(const std::vector<tables::PlaylistHistory>& histories,
+                   const tables::Calendar& calendar, const tables::SnapshotLabels& labels,
+                   const ReportOptions& options, const PageFn& emit);
+
+/// Every page, by path: `index.html`, `style.css`, `playlists/<id>.html` for each playlist whose id
+/// can be a file name, and `tracks/<hash>.html` for each track (a key) in two or more playlists (or
+/// all of them). Playlists whose ids cannot be file names are listed in the index without a page.
 std::vector<Page> render_report(const std::vector<tables::PlaylistHistory>& histories,
                                 const tables::Calendar& calendar,
                                 const tables::SnapshotLabels& labels, const ReportOptions& options);
