@@ -1,5 +1,6 @@
 #include "report/report.hpp"
 
+#include "plain/track_key.hpp"
 #include "report/charts.hpp"
 #include "report/html.hpp"
 #include "tables/churn.hpp"
@@ -143,8 +144,14 @@ std::string render_index(const std::vector<tables::PlaylistHistory>& histories,
             "time</th></tr></thead>\n<tbody>\n";
     std::vector<std::size_t> order(histories.size());
     std::iota(order.begin(), order.end(), 0);
+    // By name as a reader looks for it: case aside, then as written.
+    std::vector<std::string> lowered;
+    for (const auto& history : histories) {
+        lowered.push_back(plain::python_lower(history.table.name));
+    }
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return histories[a].table.name < histories[b].table.name;
+        return std::tie(lowered[a], histories[a].table.name) <
+               std::tie(lowered[b], histories[b].table.name);
     });
     for (const std::size_t i : order) {
         const auto& table = histories[i].table;
