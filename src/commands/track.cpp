@@ -147,8 +147,11 @@ ExitCode run_track(const std::vector<std::string>& args) {
                                                    : nlohmann::ordered_json(row.track_url);
         entry["playlists"] = nlohmann::ordered_json::array();
         if (format == "text") {
-            text += fmt::format("{} — {} ({}){}\n", row.title, row.artists, row.album,
-                                row.track_url.empty() ? "" : fmt::format(" {}", row.track_url));
+            // Texts from the archive never reach a terminal as control characters.
+            text += fmt::format(
+                "{} — {} ({}){}\n", escape_control(row.title), escape_control(row.artists),
+                escape_control(row.album),
+                row.track_url.empty() ? "" : fmt::format(" {}", escape_control(row.track_url)));
         }
         for (const std::size_t p : track.playlists) {
             const auto& table = histories[p].table;
@@ -158,9 +161,10 @@ ExitCode run_track(const std::vector<std::string>& args) {
                 for (const auto& stint : stints) {
                     days += stint.days;
                 }
-                text += fmt::format("  {} ({}{}): {} {}, {}\n", table.name, table.id,
-                                    table.deleted ? ", deleted" : "", stints.size(),
-                                    stints.size() == 1 ? "stint" : "stints", days_text(days));
+                text += fmt::format("  {} ({}{}): {} {}, {}\n", escape_control(table.name),
+                                    escape_control(table.id), table.deleted ? ", deleted" : "",
+                                    stints.size(), stints.size() == 1 ? "stint" : "stints",
+                                    days_text(days));
                 for (const auto& stint : stints) {
                     text += fmt::format("    {} to {}  {}\n", stint.start_date,
                                         stint.end_date.empty() ? "now       " : stint.end_date,
