@@ -109,9 +109,7 @@ ExitCode run_track(const std::vector<std::string>& args) {
             if (matches(row, lowered, track_id ? &*track_id : nullptr)) {
                 Found& track = found[row.key];
                 track.key = row.key;
-                if (!track.shown || (row.linked && !track.shown->linked)) {
-                    track.shown = &row;
-                }
+                track.shown = tables::shown_row(track.shown, row);
                 track.playlists.push_back(p);
             }
         }

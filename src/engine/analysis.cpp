@@ -856,11 +856,14 @@ std::vector<tables::PlaylistHistory> collect_histories(const Analysis& analysis,
     std::vector<tables::PlaylistHistory> histories(analysis.selected.size());
     // Per playlist: the membership each present row is in.
     std::vector<std::unordered_map<std::uint32_t, std::size_t>> open(histories.size());
+    // Per playlist: the row of each membership, whose key is known for good (held by the
+    // table's texts, not by a version's bytes) once the table is built.
+    std::vector<std::vector<std::uint32_t>> rows(histories.size());
     // Per playlist: whether a version with tracks has been seen (see Membership::first_fill).
     std::vector<char> filled(histories.size(), 0);
     auto builders = follow_playlists(
         analysis, options,
-        [&](std::size_t i, const tables::TableBuilder& builder,
+        [&](std::size_t i, const tables::TableBuilder&,
             const tables::TableBuilder::Change& change) {
             auto& out = histories[i];
             out.snapshots.push_back(
@@ -871,12 +874,16 @@ std::vector<tables::PlaylistHistory> collect_histories(const Analysis& analysis,
             }
             for (const auto row : change.started) {
                 open[i][row] = out.memberships.size();
-                out.memberships.push_back({std::string(builder.state().table.rows[row].key),
-                                           change.snapshot, std::nullopt, filled[i] == 0});
+                out.memberships.push_back({{}, change.snapshot, std::nullopt, filled[i] == 0});
+                rows[i].push_back(row);
             }
             filled[i] = filled[i] != 0 || change.size > 0;
         });
     for (std::size_t i = 0; i < histories.size(); ++i) {
+        const auto& built = builders[i].state().table.rows;
+        for (std::size_t m = 0; m < rows[i].size(); ++m) {
+            histories[i].memberships[m].key = built[rows[i][m]].key;
+        }
         histories[i].table = std::move(builders[i]).release_table(analysis.calendar.tip_day);
         histories[i].index_stints();
     }

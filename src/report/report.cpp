@@ -37,10 +37,6 @@ std::string link_or_text(std::string_view text, std::string_view url) {
     return fmt::format("<a href=\"{}\">{}</a>", escape_html(url), escape_html(text));
 }
 
-std::string fixed(std::optional<double> value, std::string_view format_text = "{:.1f}") {
-    return value ? fmt::format(fmt::runtime(format_text), *value) : std::string("–");
-}
-
 /// The page of each track that has one, by key: a name from its key's hash, made unique.
 class TrackPages {
   public:
@@ -169,7 +165,7 @@ std::string render_index(const std::vector<tables::PlaylistHistory>& histories,
             summary.tracks_ever, summary.turnover ? fmt::format("{}", *summary.turnover) : "",
             summary.turnover ? fmt::format("{:.2f}%", *summary.turnover * 100) : "–",
             summary.median_survival ? fmt::format("{}", *summary.median_survival) : "",
-            fixed(summary.median_survival, "{:.0f}"),
+            summary.median_survival ? fmt::format("{:.0f}", *summary.median_survival) : "–",
             sparkline(figures[i].sizes, calendar.tip_day));
     }
     body += "</tbody></table></div>\n";
@@ -378,9 +374,7 @@ std::string render_track(std::string_view key, const std::vector<std::size_t>& p
         if (!row) {
             continue;
         }
-        if (!shown || (row->linked && !shown->linked)) {
-            shown = row;
-        }
+        shown = tables::shown_row(shown, *row);
         const std::string name = history.table.name.empty() ? history.table.id : history.table.name;
         const std::string page = playlist_page(history.table.id);
         auto stints = stints_of(history, key, calendar);

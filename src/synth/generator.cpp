@@ -272,24 +272,25 @@ class Generator {
                 since - static_cast<std::int64_t>(1 + m_bot_random.below(400)) * 86400;
         }
         const std::int32_t correction = static_cast<std::int32_t>(m_bot_random.below(9'000)) + 1;
-        for (auto& entry : playlist.tracks) {
-            if (id.empty() || entry.track.id != id) {
-                continue; // a local file has no identity to keep
+        if (id.empty()) {
+            return; // a local file has no identity to keep
+        }
+        if (roll == 1) {
+            for (auto& entry : playlist.tracks) {
+                if (entry.track.id == id) {
+                    entry.track.album += " (Deluxe)";
+                    m_result.changed_lines += 2;
+                }
             }
-            if (roll == 1) {
-                entry.track.album += " (Deluxe)";
-                m_result.changed_lines += 2;
-            } else if (roll == 2) {
-                entry.track.duration_ms = std::max(30'000, entry.track.duration_ms - correction);
-            }
+        } else if (roll == 2) {
+            correct_length(playlist, id, correction);
         }
     }
 
-    /// A length corrected on a day the playlist's tracks did not change: the archive's bot
-    /// rewrote its pretty view (and the length in its cumulative table) all the same.
-    void correct_length(const Entry& chosen, PlaylistModel& playlist) {
-        const std::string id = chosen.track.id;
-        const std::int32_t correction = static_cast<std::int32_t>(m_bot_random.below(9'000)) + 1;
+    /// Spotify corrects the length of track `id` (a local file, without one, has none to
+    /// correct). On a day the playlist's tracks did not change, the archive's bot rewrote its
+    /// pretty view (and the length in its cumulative table) all the same.
+    void correct_length(PlaylistModel& playlist, const std::string& id, std::int32_t correction) {
         for (auto& entry : playlist.tracks) {
             if (!id.empty() && entry.track.id == id) {
                 entry.track.duration_ms = std::max(30'000, entry.track.duration_ms - correction);
@@ -309,8 +310,10 @@ class Generator {
             } else if (m_random.chance(m_options.change_rate)) {
                 change(playlist);
             } else if (m_bot && !playlist.tracks.empty() && m_bot_random.chance(0.03)) {
-                correct_length(playlist.tracks[m_bot_random.below(playlist.tracks.size())],
-                               playlist);
+                const std::string id =
+                    playlist.tracks[m_bot_random.below(playlist.tracks.size())].track.id;
+                const auto correction = static_cast<std::int32_t>(m_bot_random.below(9'000)) + 1;
+                correct_length(playlist, id, correction);
             }
         }
     }

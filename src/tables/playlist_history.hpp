@@ -25,7 +25,7 @@ struct PlaylistHistory {
     std::vector<Snapshot> snapshots;
     /// One stint of a track, in the order the stints began.
     struct Membership {
-        std::string key; ///< its row's in `table`
+        std::string_view key; ///< its row's in `table` (held by the table's texts)
         std::uint32_t start;
         std::optional<std::uint32_t> end; ///< the version that no longer had it
         /// Begun by the playlist's first version with tracks: the first fill, not an
@@ -44,5 +44,11 @@ struct PlaylistHistory {
     /// The row of `table` whose key is `key`, or null.
     const TrackRow* row(std::string_view key) const;
 };
+
+/// Of the rows one track has in several playlists, the one whose texts and links stand for
+/// it: the first seen with links, else the first. Call for each row in turn.
+inline const TrackRow* shown_row(const TrackRow* shown, const TrackRow& row) {
+    return !shown || (row.linked && !shown->linked) ? &row : shown;
+}
 
 } // namespace gh::tables
