@@ -218,6 +218,13 @@ TEST(Report, PagesForEveryPlaylistAndEveryTrackInTwo) {
             track_pages += page.path.starts_with("tracks/");
         }
         EXPECT_TRUE(paths.contains("index.html"));
+        // The index counts the tracks in two playlists, whichever have pages.
+        const auto index = std::find_if(pages.begin(), pages.end(),
+                                        [](const auto& p) { return p.path == "index.html"; });
+        ASSERT_NE(index, pages.end());
+        EXPECT_NE(
+            index->content.find(fmt::format("{} tracks were in two or more playlists", shared)),
+            std::string::npos);
         EXPECT_TRUE(paths.contains("style.css"));
         EXPECT_EQ(track_pages, all ? places.size() : shared);
         std::size_t expected_playlists = 0;

@@ -48,6 +48,7 @@ class TrackPages {
         }
         std::vector<std::string_view> keys;
         for (const auto& [key, playlists] : m_places) {
+            m_shared += playlists.size() >= 2;
             if (all || playlists.size() >= 2) {
                 keys.push_back(key);
             }
@@ -71,6 +72,8 @@ class TrackPages {
         const auto found = m_files.find(key);
         return found == m_files.end() ? none : found->second;
     }
+    /// How many keys are in two or more playlists.
+    std::size_t shared() const { return m_shared; }
     /// The keys that have a page, in order.
     const std::vector<std::string_view>& keys() const { return m_keys; }
     const std::vector<std::size_t>& playlists(std::string_view key) const {
@@ -81,6 +84,7 @@ class TrackPages {
     std::unordered_map<std::string_view, std::vector<std::size_t>> m_places;
     std::unordered_map<std::string_view, std::string> m_files;
     std::vector<std::string_view> m_keys;
+    std::size_t m_shared = 0;
 };
 
 /// What the index and a playlist's page show of it.
@@ -121,7 +125,7 @@ std::vector<Stint> stints_of(const tables::PlaylistHistory& history, std::string
 std::string render_index(const std::vector<tables::PlaylistHistory>& histories,
                          const std::vector<Figures>& figures, const tables::Calendar& calendar,
                          const tables::SnapshotLabels& labels, const ReportOptions& options,
-                         std::size_t track_pages) {
+                         std::size_t shared_tracks) {
     std::size_t rows = 0;
     for (const auto& history : histories) {
         rows += history.table.rows.size();
@@ -131,7 +135,7 @@ std::string render_index(const std::vector<tables::PlaylistHistory>& histories,
         "from {} to {}. {} tracks were in two or more playlists.</p>\n",
         histories.size(), rows, labels.dates.size(),
         labels.dates.empty() ? std::string("–") : labels.dates.front(),
-        labels.dates.empty() ? std::string("–") : labels.dates.back(), track_pages);
+        labels.dates.empty() ? std::string("–") : labels.dates.back(), shared_tracks);
     body += "<div class=\"table-wrap\"><table id=\"playlists\">\n<thead><tr>"
             "<th>Playlist</th><th class=\"num\">Size</th><th class=\"num\">Tracks ever</th>"
             "<th class=\"num\" title=\"removals per day as a share of the mean size\">Turnover "
@@ -436,7 +440,7 @@ void render_report(const std::vector<tables::PlaylistHistory>& histories,
                  [&](unsigned, std::size_t i) { figures[i] = figures_of(histories[i], calendar); });
     emit({"style.css", std::string(style_sheet())});
     emit({"index.html",
-          render_index(histories, figures, calendar, labels, options, tracks.keys().size())});
+          render_index(histories, figures, calendar, labels, options, tracks.shared())});
     // A page per playlist, then a page per track, each handed over as soon as it is made.
     run_parallel(histories.size() + tracks.keys().size(), jobs, [&](unsigned, std::size_t item) {
         if (item < histories.size()) {
