@@ -203,6 +203,81 @@ TEST(AtomicFile, TemporaryFilesFollowTheUmaskAndLeaveNothingUncommitted) {
     EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
+TEST(AtomicFile, TemporaryDirectoryAppearsWholeOrNotAtAll) {
+    test::TempDir dir;
+    const mode_t mask = umask(0);
+    umask(mask);
+    const auto target = dir.path() / "tracks";
+    std::string name;
+    {
+        TemporaryDirectory staged(target);
+        staged.write("a.html", "first");
+        name = staged.temporary_path().string();
+        EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(name) / "a.html"));
+        EXPECT_FALSE(std::filesystem::exists(target)); // nothing shows before the commit
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path())); // given up: removed with its files
+
+    {
+        TemporaryDirectory staged(target);
+        staged.write("a.html", "first");
+        staged.write("b.html", std::string(100000, 'b'));
+        EXPECT_THROW(staged.write("a.html", "again"), Error); // each name once
+        staged.commit();
+    }
+    struct stat status {};
+    ASSERT_EQ(stat(target.c_str(), &status), 0);
+    EXPECT_EQ(status.st_mode & 0777, 0777u & ~mask);
+    ASSERT_EQ(stat((target / "b.html").c_str(), &status), 0);
+    EXPECT_EQ(status.st_mode & 0777, 0666u & ~mask);
+    EXPECT_EQ(test::read_file(target / "a.html"), "first");
+    EXPECT_EQ(test::read_file(target / "b.html").size(), 100000u);
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+
+    // Another run made the directory meanwhile: the files move into it one by one.
+    {
+        TemporaryDirectory staged(target);
+        staged.write("a.html", "second");
+        staged.write("c.html", "third");
+        std::filesystem::create_directory(dir.path() / "elsewhere");
+        staged.commit();
+    }
+    EXPECT_EQ(test::read_file(target / "a.html"), "second");
+    EXPECT_EQ(test::read_file(target / "b.html").size(), 100000u);
+    EXPECT_EQ(test::read_file(target / "c.html"), "third");
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 2);
+}
+
+TEST(AtomicFile, StaleTemporaryDirectoriesOfGoneWritersAreRemovedLiveOnesKept) {
+    test::TempDir dir;
+    const std::string dead = std::to_string(gone_pid());
+    const auto stale = dir.path() / (".tracks.tmp-" + dead + "-AbCdEf");
+    std::filesystem::create_directories(stale / "inner");
+    std::ofstream(stale / "x.html") << "half";
+    std::ofstream(stale / "inner" / "y.html") << "half";
+    const auto locked = dir.path() / (".playlists.tmp-" + dead + "-AbCdEf");
+    std::filesystem::create_directory(locked);
+    const int held = open(locked.c_str(), O_RDONLY | O_DIRECTORY);
+    ASSERT_EQ(flock(held, LOCK_EX), 0);
+    TemporaryDirectory writing(dir.path() / "tracks"); // being written by this process
+    writing.write("z.html", "mine");
+    // A link to a directory elsewhere is not followed.
+    const auto outside = dir.path() / "outside";
+    std::filesystem::create_directory(outside);
+    std::ofstream(outside / "keep.html") << "keep";
+    std::filesystem::create_directory_symlink(outside,
+                                              dir.path() / (".tracks.tmp-" + dead + "-ZyXwVu"));
+
+    remove_stale_temporaries(dir.path(), [](std::string_view target) {
+        return target == "tracks" || target == "playlists";
+    });
+    EXPECT_FALSE(std::filesystem::exists(stale));
+    EXPECT_TRUE(std::filesystem::exists(locked));
+    EXPECT_TRUE(std::filesystem::exists(writing.temporary_path() / "z.html"));
+    EXPECT_EQ(test::read_file(outside / "keep.html"), "keep");
+    close(held);
+}
+
 TEST(FileNames, IdsAndHandMadeNamesAreSafeHostileOnesAreNot) {
     EXPECT_TRUE(is_safe_file_name("37i9dQZF1DXcBWIGoYBM5M"));
     EXPECT_TRUE(is_safe_file_name("The Other List")); // a hand-made file of the real archive

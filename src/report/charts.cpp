@@ -49,10 +49,15 @@ std::string number(double value) {
 std::string open_svg(const Frame& frame, std::string_view id, std::string_view title,
                      std::string_view description) {
     return fmt::format("<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" "
-                       "aria-labelledby=\"{}-title {}-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
+                       "aria-labelledby=\"{}-title {}-desc\">"
                        "<title id=\"{}-title\">{}</title><desc id=\"{}-desc\">{}</desc>\n",
                        number(frame.width), number(frame.height), id, id, id, escape_html(title),
                        id, escape_html(description));
+}
+
+/// The grid lines drawn by the path data `d`, or nothing.
+std::string grid_path(const std::string& d) {
+    return d.empty() ? std::string() : fmt::format("<path class=\"grid\" d=\"{}\"/>\n", d);
 }
 
 /// The x axis of days with its dated ticks and grid lines.
@@ -61,18 +66,20 @@ std::string day_axis(const Frame& frame) {
         "<line class=\"axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", number(frame.left),
         number(frame.plot_bottom()), number(frame.plot_right()), number(frame.plot_bottom()));
     const auto most = static_cast<std::size_t>((frame.width - frame.left - frame.right) / 90);
+    std::string grid; // one path for all the grid lines: a track's page has little else
+    out += "<g text-anchor=\"middle\">";
     for (const auto& tick : day_ticks(static_cast<std::int32_t>(frame.x0),
                                       static_cast<std::int32_t>(frame.x1), most)) {
         const double x = frame.x(tick.day);
         // A label half of which would be past the chart's edge ends at the tick instead.
         const double half = 3.5 * static_cast<double>(tick.label.size());
-        const char* anchor = x + half > frame.width - 2 ? "end" : "middle";
-        out += fmt::format("<line class=\"grid\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>"
-                           "<text x=\"{0}\" y=\"{3}\" text-anchor=\"{5}\">{4}</text>\n",
-                           number(x), number(frame.top), number(frame.plot_bottom()),
-                           number(frame.plot_bottom() + 16), tick.label, anchor);
+        const bool at_edge = x + half > frame.width - 2;
+        grid += fmt::format("M{} {}V{}", number(x), number(frame.top), number(frame.plot_bottom()));
+        out += fmt::format("<text x=\"{}\" y=\"{}\"{}>{}</text>\n", number(x),
+                           number(frame.plot_bottom() + 16), at_edge ? " text-anchor=\"end\"" : "",
+                           tick.label);
     }
-    return out;
+    return out + "</g>\n" + grid_path(grid);
 }
 
 /// The y axis with round ticks, grid lines and the unit written along it.
@@ -82,13 +89,15 @@ std::string value_axis(const Frame& frame, std::span<const double> ticks, std::s
     std::string out =
         fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>\n",
                     number(frame.left), number(frame.top), number(frame.plot_bottom()));
+    std::string grid;
+    out += "<g text-anchor=\"end\">";
     for (const double tick : ticks) {
         const double y = frame.y(tick);
-        out += fmt::format("<line class=\"grid\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>"
-                           "<text x=\"{3}\" y=\"{4}\" text-anchor=\"end\">{5}</text>\n",
-                           number(frame.left), number(y), number(frame.plot_right()),
-                           number(frame.left - 6), number(y + 4), label(tick));
+        grid += fmt::format("M{} {}H{}", number(frame.left), number(y), number(frame.plot_right()));
+        out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", number(frame.left - 6),
+                           number(y + 4), label(tick));
     }
+    out += "</g>\n" + grid_path(grid);
     out += fmt::format("<text class=\"label\" x=\"{}\" y=\"{}\">{}</text>\n", number(frame.left),
                        number(frame.top - 10), escape_html(unit));
     return out;
@@ -363,11 +372,13 @@ std::string survival_chart(const SurvivalCurve& curve, std::string_view id) {
     }
     path += fmt::format("H{}", number(frame.x(curve.longest)));
     out += fmt::format("<path class=\"series\" d=\"{}\"/>\n", path);
+    std::string ticks;
     for (const auto& censored : curve.censored) {
-        const double x = frame.x(censored.days);
-        const double y = frame.y(censored.survival);
-        out += fmt::format("<line class=\"censor\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>",
-                           number(x), number(y - 4), number(y + 4));
+        ticks += fmt::format("M{} {}v8", number(frame.x(censored.days)),
+                             number(frame.y(censored.survival) - 4));
+    }
+    if (!ticks.empty()) {
+        out += fmt::format("<path class=\"censor\" d=\"{}\"/>", ticks);
     }
     if (curve.median) {
         const double x = frame.x(*curve.median);
@@ -399,37 +410,49 @@ std::string timeline_chart(std::span<const TimelineTrack> tracks, std::int32_t f
     for (const auto& track : tracks) {
         stints += track.stints.size();
     }
-    std::string out = open_svg(
-        frame, id, title,
-        fmt::format("{} {}, {} stints between {} and {}; one bar per stint, from the day it "
-                    "was first seen to the day it was seen gone.",
-                    tracks.size(), things, stints, format_day(first_day), format_day(end_day)));
+    std::string out =
+        open_svg(frame, id, title,
+                 fmt::format("{} {}, {} stints between {} and {}, one bar each.", tracks.size(),
+                             things, stints, format_day(first_day), format_day(end_day)));
     out += day_axis(frame);
+    out += "<g class=\"stints\" text-anchor=\"end\">\n";
+    std::string bars, open_bars;
     for (std::size_t i = 0; i < tracks.size(); ++i) {
         const auto& track = tracks[i];
         const double y = frame.top + row * static_cast<double>(i);
-        const std::string label =
-            fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\"><title>{}</title>{}</text>",
-                        number(frame.left - 8), number(y + 14), escape_html(track.label),
-                        escape_html(shorten(track.label, 30)));
+        // The whole name as a tooltip where the label is shortened.
+        const std::string shown = shorten(track.label, 30);
+        const std::string label = fmt::format(
+            "<text x=\"{}\" y=\"{}\">{}{}</text>", number(frame.left - 8), number(y + 14),
+            shown == track.label ? std::string()
+                                 : fmt::format("<title>{}</title>", escape_html(track.label)),
+            escape_html(shown));
         out += track.href.empty()
                    ? label
                    : fmt::format("<a href=\"{}\">{}</a>", escape_html(track.href), label);
         for (const auto& stint : track.stints) {
             const double x = frame.x(stint.start);
             const double width = std::max(2.0, frame.x(stint.end) - x);
-            out += fmt::format("<rect class=\"stint{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
-                               "height=\"{}\" rx=\"2\"",
-                               stint.open ? " open" : "", number(x), number(y + 4), number(width),
-                               number(row - 8));
-            out += dated_bars
-                       ? fmt::format("><title>{} to {}</title></rect>", format_day(stint.start),
-                                     stint.open ? std::string("now") : format_day(stint.end))
-                       : std::string("/>");
+            if (dated_bars) {
+                out += fmt::format("<rect{} x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">"
+                                   "<title>{} to {}</title></rect>",
+                                   stint.open ? " class=\"open\"" : "", number(x), number(y + 4),
+                                   number(width), number(row - 8), format_day(stint.start),
+                                   stint.open ? std::string("now") : format_day(stint.end));
+            } else { // without tooltips, all the bars of a kind are one path
+                (stint.open ? open_bars : bars) +=
+                    fmt::format("M{} {}h{}v{}h-{}z", number(x), number(y + 4), number(width),
+                                number(row - 8), number(width));
+            }
         }
         out += "\n";
     }
-    out += "</svg>";
+    for (const auto& [kind, d] : {std::pair{"", &bars}, std::pair{" class=\"open\"", &open_bars}}) {
+        if (!d->empty()) {
+            out += fmt::format("<path{} d=\"{}\"/>\n", kind, *d);
+        }
+    }
+    out += "</g></svg>";
     return out;
 }
 

@@ -57,8 +57,9 @@ svg .series { fill: none; stroke: var(--accent); stroke-width: 2; }
 svg .dot { fill: var(--accent); }
 svg .add { fill: var(--add); }
 svg .remove { fill: var(--remove); }
-svg .stint { fill: var(--accent); }
-svg .stint.open { fill: var(--add); }
+svg .stints rect, svg .stints path { fill: var(--accent); }
+svg .stints rect { rx: 2px; }
+svg .stints .open { fill: var(--add); }
 svg .censor { stroke: var(--censor); stroke-width: 1.5; }
 svg .mark { stroke: var(--muted); stroke-width: 1; stroke-dasharray: 4 3; }
 svg .label { fill: var(--muted); }
@@ -76,6 +77,7 @@ th button { background: none; border: 0; padding: 0; margin: 0; font: inherit;
 th[data-order=down] button::after { content: " \25BE"; }
 th[data-order=up] button::after { content: " \25B4"; }
 table.tracks td:nth-child(3), table.tracks th:nth-child(3) { max-width: 14rem; }
+table.stints td:last-child, table.tracks td:nth-child(4) { text-align: right; font-variant-numeric: tabular-nums; }
 @media (max-width: 600px) { body { padding: 0.5rem; font-size: 14px; }
   .hide-narrow, table.tracks td:nth-child(3), table.tracks th:nth-child(3) { display: none; } }
 )";

@@ -329,7 +329,9 @@ std::string render_playlist(const tables::PlaylistHistory& history, const Figure
         "readded", "The tracks re-added most often", true);
 
     body += fmt::format(
-        "<h2>Every track ever ({})</h2>\n<div class=\"table-wrap\"><table class=\"tracks\">\n"
+        "<h2>Every track ever ({})</h2>\n<p class=\"muted\">Titles open the track on Spotify; "
+        "(elsewhere) leads to every playlist a track was in.</p>\n"
+        "<div class=\"table-wrap\"><table class=\"tracks\">\n"
         "<thead><tr><th>Title</th><th>Artist(s)</th><th>"
         "Album</th><th class=\"num\">Length</th><th>Added</th><th>Removed</th>"
         "</tr></thead>\n<tbody>\n",
@@ -341,23 +343,16 @@ std::string render_playlist(const tables::PlaylistHistory& history, const Figure
     std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
         return a->added != b->added ? a->added < b->added : a->key < b->key;
     });
+    // Only the title links to Spotify: the artists' and albums' links would double the
+    // site's size, and the track's page on Spotify leads to them.
     for (const auto* row : rows) {
-        std::string artists;
-        tables::for_each_artist_link(row->artist_links, [&](const tables::ArtistLink& artist) {
-            artists += (artists.empty() ? "" : ", ") + link_or_text(artist.name, artist.url);
-        });
-        if (artists.empty()) {
-            artists = escape_html(row->artists);
-        }
         const std::string& page = tracks.file(row->key);
         body += fmt::format(
-            "<tr><td>{}{}<td>{}<td>{}<td class=\"num\">{}<td>{}<td>{}\n",
+            "<tr><td>{}{}<td>{}<td>{}<td>{}<td>{}<td>{}\n",
             link_or_text(row->title, row->track_url),
             page.empty() ? ""
-                         : fmt::format(" <a href=\"{}\" title=\"every playlist it was in\">"
-                                       "(elsewhere)</a>",
-                                       href_path("../" + page)),
-            artists, link_or_text(row->album, row->album_url),
+                         : fmt::format(" <a href=\"{}\">(elsewhere)</a>", href_path("../" + page)),
+            escape_html(row->artists), escape_html(row->album),
             row->length_ms ? writers::format_length(*row->length_ms) : "",
             labels.dates.at(row->added), row->removed ? labels.dates.at(*row->removed) : "");
     }
@@ -388,19 +383,22 @@ std::string render_track(std::string_view key, const std::vector<std::size_t>& p
             const auto& stint = stints[i];
             first_day = std::min(first_day, stint.start);
             if (i == 0) {
-                rows += fmt::format("<tr><td rowspan=\"{}\">{}", stints.size(),
-                                    page.empty()
-                                        ? escape_html(name)
-                                        : fmt::format("<a href=\"{}\">{}</a>",
-                                                      href_path("../" + page), escape_html(name)));
+                rows += fmt::format(
+                    "<tr><td{}>{}",
+                    stints.size() > 1 ? fmt::format(" rowspan=\"{}\"", stints.size())
+                                      : std::string(),
+                    page.empty() ? escape_html(name)
+                                 : fmt::format("<a href=\"{}\">{}</a>", href_path("../" + page),
+                                               escape_html(name)));
             } else {
                 rows += "<tr>";
             }
-            rows += fmt::format("<td>{}<td>{}<td class=\"num\">{}\n", format_day(stint.start),
+            rows += fmt::format("<td>{}<td>{}<td>{}\n", format_day(stint.start),
                                 stint.open ? std::string("still there") : format_day(stint.end),
                                 stint.end - stint.start);
         }
-        places.push_back({name, page.empty() ? "" : href_path("../" + page), std::move(stints)});
+        // The chart's labels are not links: the table below links each playlist.
+        places.push_back({name, "", std::move(stints)});
     }
     const std::string title = shown ? track_label(*shown) : std::string(key);
     std::string body;
@@ -416,7 +414,8 @@ std::string render_track(std::string_view key, const std::vector<std::size_t>& p
             timeline_chart(places, first_day, calendar.tip_day, "places",
                            "Where the track has been", "playlists", false) +
             "<figcaption>One bar per stint in each playlist.</figcaption></figure>\n";
-    body += "<h2>Every stint</h2>\n<div class=\"table-wrap\"><table><thead><tr><th>Playlist</th>"
+    body += "<h2>Every stint</h2>\n<div class=\"table-wrap\"><table "
+            "class=\"stints\"><thead><tr><th>Playlist</th>"
             "<th>From</th><th>To (seen gone)</th><th class=\"num\">Days</th></tr></thead>"
             "<tbody>\n" +
             rows + "</tbody></table></div>\n";

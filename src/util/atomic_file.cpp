@@ -49,15 +49,31 @@ FileDescriptor open_existing(const std::filesystem::path& path) {
     return FileDescriptor(fd);
 }
 
-/// The mode a new file gets (0666 less the umask). umask can only be read by setting
-/// it, so it is read once, before any thread writes files.
-mode_t creation_mode() {
-    static const mode_t mode = [] {
-        const mode_t mask = umask(0);
-        umask(mask);
-        return static_cast<mode_t>(0666 & ~mask);
+/// The umask. It can only be read by setting it, so it is read once, before any thread
+/// writes files.
+mode_t creation_mask() {
+    static const mode_t mask = [] {
+        const mode_t value = umask(0);
+        umask(value);
+        return value;
     }();
-    return mode;
+    return mask;
+}
+
+/// The mode a new file gets: 0666 less the umask.
+mode_t creation_mode() {
+    return static_cast<mode_t>(0666 & ~creation_mask());
+}
+
+/// `.<name>.tmp-<pid>-XXXXXX` beside `path`, for mkostemp and mkdtemp.
+std::string temporary_name(const std::filesystem::path& path) {
+    // Appended piece by piece: GCC 12 warns wrongly about "." + name at -O3 (-Wrestrict).
+    std::string name = ".";
+    name += path.filename().string();
+    name += ".tmp-";
+    name += std::to_string(getpid());
+    name += "-XXXXXX";
+    return (path.parent_path() / name).string();
 }
 
 } // namespace
@@ -118,13 +134,7 @@ void FileReleaser::run() {
 }
 
 TemporaryFile::TemporaryFile(std::filesystem::path path) : m_path(std::move(path)) {
-    // Appended piece by piece: GCC 12 warns wrongly about "." + name at -O3 (-Wrestrict).
-    std::string name = ".";
-    name += m_path.filename().string();
-    name += ".tmp-";
-    name += std::to_string(getpid());
-    name += "-XXXXXX";
-    m_temporary = (m_path.parent_path() / name).string();
+    m_temporary = temporary_name(m_path);
     m_fd.reset(mkostemp(m_temporary.data(), O_CLOEXEC));
     if (!m_fd) {
         fail("cannot create a temporary file next to {}: {}", m_path.string(),
@@ -166,6 +176,77 @@ void TemporaryFile::commit() {
     }
 }
 
+TemporaryDirectory::TemporaryDirectory(std::filesystem::path path) : m_path(std::move(path)) {
+    std::string temporary = temporary_name(m_path);
+    if (!mkdtemp(temporary.data())) {
+        fail("cannot create a temporary directory next to {}: {}", m_path.string(),
+             std::strerror(errno));
+    }
+    m_temporary = temporary;
+    m_fd.reset(::open(temporary.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!m_fd || fchmod(m_fd.get(), static_cast<mode_t>(0777 & ~creation_mask())) != 0) {
+        const int saved = errno;
+        std::error_code ignored;
+        std::filesystem::remove_all(m_temporary, ignored);
+        fail("cannot prepare a temporary directory next to {}: {}", m_path.string(),
+             std::strerror(saved));
+    }
+    flock(m_fd.get(), LOCK_EX | LOCK_NB);
+}
+
+TemporaryDirectory::~TemporaryDirectory() {
+    if (!m_committed) {
+        std::error_code ignored; // while it is locked: no one else removes it
+        std::filesystem::remove_all(m_temporary, ignored);
+    }
+}
+
+void TemporaryDirectory::write(const std::string& name, std::string_view content) {
+    FileDescriptor fd;
+    do {
+        fd.reset(::openat(m_fd.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                          creation_mode()));
+    } while (!fd && errno == EINTR);
+    if (!fd) {
+        fail("cannot create {}: {}", (m_path / name).string(), std::strerror(errno));
+    }
+    while (!content.empty()) {
+        const ssize_t n = ::write(fd.get(), content.data(), content.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            fail("cannot write {}: {}", (m_path / name).string(), std::strerror(errno));
+        }
+        content.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (!fd.close()) {
+        fail("cannot write {}: {}", (m_path / name).string(), std::strerror(errno));
+    }
+}
+
+void TemporaryDirectory::commit() {
+    if (::rename(m_temporary.c_str(), m_path.c_str()) == 0) {
+        m_committed = true;
+        return;
+    }
+    if (errno != EEXIST && errno != ENOTEMPTY) {
+        fail("cannot rename {} to {}: {}", m_temporary.string(), m_path.string(),
+             std::strerror(errno));
+    }
+    std::error_code error;
+    for (std::filesystem::directory_iterator entry(m_temporary, error), end; !error && entry != end;
+         entry.increment(error)) {
+        const auto target = m_path / entry->path().filename();
+        if (::rename(entry->path().c_str(), target.c_str()) != 0) {
+            fail("cannot replace {}: {}", target.string(), std::strerror(errno));
+        }
+    }
+    if (error) {
+        fail("cannot read {}: {}", m_temporary.string(), error.message());
+    }
+}
+
 namespace {
 
 /// The process id in a temporary file's name suffix (what follows ".tmp-"), when it has
@@ -193,10 +274,11 @@ void remove_if_unlocked(const std::filesystem::path& path) {
     }
     struct stat opened {};
     struct stat named {};
-    if (fstat(fd.get(), &opened) == 0 && S_ISREG(opened.st_mode) &&
+    if (fstat(fd.get(), &opened) == 0 && (S_ISREG(opened.st_mode) || S_ISDIR(opened.st_mode)) &&
         flock(fd.get(), LOCK_EX | LOCK_NB) == 0 && lstat(path.c_str(), &named) == 0 &&
         named.st_ino == opened.st_ino && named.st_dev == opened.st_dev) {
-        unlink(path.c_str());
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored); // a TemporaryDirectory with its files
     }
 }
 

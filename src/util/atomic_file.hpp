@@ -70,8 +70,39 @@ class TemporaryFile {
     FileDescriptor m_fd;
 };
 
+/// A directory that will become `path` once complete, for files written only when `path`
+/// does not exist yet: `.<name>.tmp-<pid>-XXXXXX` beside it, locked while it is open (as
+/// TemporaryFile is). Its files are written as they are, not each atomically: until
+/// `commit` renames the whole directory into place no reader sees them. Destroyed without
+/// `commit`, it is removed with what it holds.
+class TemporaryDirectory {
+  public:
+    explicit TemporaryDirectory(std::filesystem::path path);
+    TemporaryDirectory(const TemporaryDirectory&) = delete;
+    TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+    ~TemporaryDirectory();
+
+    const std::filesystem::path& path() const { return m_path; }
+    const std::filesystem::path& temporary_path() const { return m_temporary; }
+
+    /// Writes the new file `name` (a plain name) into the directory. Safe to call from
+    /// several threads at once.
+    void write(const std::string& name, std::string_view content);
+    /// Renames the directory to `path`. When `path` has appeared meanwhile (another run
+    /// made it), its files are moved into it one by one instead, each replacing its
+    /// namesake atomically.
+    void commit();
+
+  private:
+    std::filesystem::path m_path;
+    std::filesystem::path m_temporary;
+    FileDescriptor m_fd; ///< the directory, open for its lock
+    bool m_committed = false;
+};
+
 /// Removes from `dir` the temporary files of TemporaryFile (and of earlier versions of
-/// gh-analyze) whose writer is gone: killed before it could remove them. `ours` says
+/// gh-analyze) and the directories of TemporaryDirectory whose writer is gone: killed
+/// before it could remove them. `ours` says
 /// which target file names this caller writes there; other files are never touched.
 /// Failures are ignored: a stale file is only wasted space.
 void remove_stale_temporaries(const std::filesystem::path& dir,
