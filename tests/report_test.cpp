@@ -149,7 +149,7 @@ TEST(Differential, ChurnFiguresFromAHistoryEqualThoseCollectedVersionByVersion) 
         test::TempDir dir;
         const auto repo = test::generated_archive(dir, seed, 5, 40, 12);
         const auto options = options_for(repo);
-        const auto analysis = engine::analyse(options);
+        auto analysis = engine::analyse(options);
         const auto histories = engine::collect_histories(analysis, options);
         std::vector<tables::ChurnInput> expected(analysis.selected.size());
         std::vector<std::set<std::uint32_t>> first_rows(expected.size());
@@ -194,7 +194,7 @@ TEST(Report, PagesForEveryPlaylistAndEveryTrackInTwo) {
     test::TempDir dir;
     const auto repo = test::generated_archive(dir, 4, 6, 30, 15);
     const auto options = options_for(repo);
-    const auto analysis = engine::analyse(options);
+    auto analysis = engine::analyse(options);
     const auto histories = engine::collect_histories(analysis, options);
     std::map<std::string_view, std::size_t> places;
     for (const auto& history : histories) {
@@ -268,7 +268,7 @@ TEST(Track, StintsAreTheExportsMemberships) {
     test::TempDir dir;
     const auto repo = test::generated_archive(dir, 4, 6, 30, 15);
     const auto options = options_for(repo);
-    const auto analysis = engine::analyse(options);
+    auto analysis = engine::analyse(options);
     const auto histories = engine::collect_histories(analysis, options);
     std::map<std::string_view, std::set<std::string>> playlists_of;
     for (const auto& history : histories) {

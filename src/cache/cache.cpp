@@ -107,6 +107,7 @@ Cache::Cache(const std::filesystem::path& git_dir, const Settings& settings)
     const std::string base = fmt::format("cumulative-{}", settings_hash(settings.describe()));
     m_path = m_directory / (base + ".cache");
     m_pool_path = m_directory / (base + ".strings");
+    m_stints_path = m_directory / (base + ".stints");
     remove_killed_temporaries(m_directory);
 }
 

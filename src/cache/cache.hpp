@@ -89,6 +89,8 @@ class Cache {
               const Saved* saved) const;
 
     const std::filesystem::path& path() const { return m_path; }
+    /// The stints file beside the state (cache/stints_codec.hpp).
+    const std::filesystem::path& stints_path() const { return m_stints_path; }
 
     /// The pack indexes whose checksums earlier runs verified (git::VerifiedIndexes),
     /// shared by every setting's cache of the repository.
@@ -104,6 +106,7 @@ class Cache {
     std::filesystem::path m_directory;
     std::filesystem::path m_path;
     std::filesystem::path m_pool_path;
+    std::filesystem::path m_stints_path;
     Lock m_lock;
     /// Lets go of a replaced state file at once (its blocks are freed while the run ends).
     mutable FileReleaser m_releaser{1};

@@ -16,8 +16,7 @@ namespace gh::commands {
 namespace {
 
 /// Follows every selected playlist and collects what churn statistics need.
-std::vector<tables::ChurnInput> collect(const engine::Analysis& analysis,
-                                        const HistoryOptions& options) {
+std::vector<tables::ChurnInput> collect(engine::Analysis& analysis, const HistoryOptions& options) {
     std::vector<tables::ChurnInput> inputs;
     for (const auto& history : engine::collect_histories(analysis, options)) {
         inputs.push_back(tables::churn_input(history, analysis.calendar));
@@ -45,7 +44,7 @@ ExitCode run_churn(const std::vector<std::string>& args) {
     std::string by;
     std::string format = "auto";
     po::options_description description;
-    add_history_options(description, history, {.cache = false});
+    add_history_options(description, history);
     auto option = description.add_options();
     option("by", one_of(&by, {"day", "week", "month"})->value_name("PERIOD"),
            "a time series by day, week (ISO) or month instead of one row per playlist");
@@ -66,7 +65,7 @@ ExitCode run_churn(const std::vector<std::string>& args) {
     const auto writer_format = format == "csv"    ? writers::ChurnFormat::csv
                                : format == "json" ? writers::ChurnFormat::json
                                                   : writers::ChurnFormat::table;
-    const engine::Analysis analysis = engine::analyse(history);
+    engine::Analysis analysis = engine::analyse(history);
     const auto inputs = collect(analysis, history);
     if (series) {
         std::vector<tables::PeriodStats> stats;

@@ -21,7 +21,7 @@ ExitCode run_export(const std::vector<std::string>& args) {
     std::string csv;
     std::string jsonl;
     po::options_description description;
-    add_history_options(description, history, {.cache = false, .pager = false, .links = true});
+    add_history_options(description, history, {.pager = false, .links = true});
     auto option = description.add_options();
     option("sqlite", po::value(&sqlite)->value_name("FILE"),
            "write a SQLite database (replaced atomically when complete)");
@@ -38,7 +38,7 @@ ExitCode run_export(const std::vector<std::string>& args) {
                            "(or several)\nTry 'gh-analyze export --help'.");
     }
     PhaseTimer timer;
-    const engine::Analysis analysis = engine::analyse(history);
+    engine::Analysis analysis = engine::analyse(history);
     const auto exports = engine::collect_histories(analysis, history);
     timer.lap("build");
     std::vector<const tables::PlaylistTable*> tables;

@@ -64,7 +64,7 @@ ExitCode run_report(const std::vector<std::string>& args) {
     std::string out;
     report::ReportOptions options;
     po::options_description description;
-    add_history_options(description, history, {.cache = false, .pager = false, .links = true});
+    add_history_options(description, history, {.pager = false, .links = true});
     auto option = description.add_options();
     option("out", po::value(&out)->value_name("DIR"),
            "write the site into DIR: index.html, playlists/<id>.html, tracks/<hash>.html");
@@ -78,7 +78,7 @@ ExitCode run_report(const std::vector<std::string>& args) {
                            "Try 'gh-analyze report --help'.");
     }
     PhaseTimer timer;
-    const engine::Analysis analysis = engine::analyse(history);
+    engine::Analysis analysis = engine::analyse(history);
     const auto histories = engine::collect_histories(analysis, history);
     timer.lap("build");
     options.title = archive_title(analysis);

@@ -85,7 +85,7 @@ ExitCode run_track(const std::vector<std::string>& args) {
     std::string query;
     std::string format = "text";
     po::options_description description;
-    add_history_options(description, history, {.cache = false, .links = true});
+    add_history_options(description, history, {.links = true});
     auto option = description.add_options();
     option("format",
            one_of(&format, {"text", "csv", "json"})->value_name("FORMAT")->default_value(format),
@@ -100,7 +100,7 @@ ExitCode run_track(const std::vector<std::string>& args) {
                            "be used with --no-links\nTry 'gh-analyze track --help'.");
     }
     const std::string lowered = plain::python_lower(query);
-    const engine::Analysis analysis = engine::analyse(history);
+    engine::Analysis analysis = engine::analyse(history);
     const auto histories = engine::collect_histories(analysis, history);
 
     std::map<std::string_view, Found> found;

@@ -1,5 +1,6 @@
 #include "engine/analysis.hpp"
 
+#include "cache/stints_codec.hpp"
 #include "git/repository.hpp"
 #include "plain/plain_file.hpp"
 #include "util/calendar.hpp"
@@ -651,8 +652,174 @@ tables::PlaylistTable BuiltPlaylist::table(const Analysis& analysis) && {
     return std::move(up_to_date(analysis)).release_table(analysis.calendar.tip_day);
 }
 
-std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& options, bool& complete,
-                                        const BuiltFn& built) {
+namespace {
+
+/// A playlist's history while its versions are followed: its stints' rows are rows of its
+/// builder until it is built, then indices in its table's key order (as saved).
+struct FollowedHistory {
+    cache::SavedStints saved;
+    /// The stint each present row is in.
+    std::unordered_map<std::uint32_t, std::size_t> open;
+    /// Whether a version with tracks has been seen (see Membership::first_fill).
+    bool filled = false;
+    /// Followed by this run (not only read from the stints file).
+    bool followed = false;
+
+    /// Starts from `from` (a playlist's stints as saved), or from nothing.
+    void start(const cache::SavedStints* from) {
+        saved.snapshots.clear();
+        saved.stints.clear();
+        open.clear();
+        filled = false;
+        if (from) {
+            saved = *from;
+            for (std::size_t i = 0; i < saved.stints.size(); ++i) {
+                if (!saved.stints[i].end) {
+                    open[saved.stints[i].row] = i;
+                }
+            }
+            filled = std::any_of(saved.snapshots.begin(), saved.snapshots.end(),
+                                 [](const auto& snapshot) { return snapshot.keys > 0; });
+        }
+    }
+
+    void follow(const tables::TableBuilder::Change& change) {
+        saved.snapshots.push_back(
+            {change.snapshot, change.track_lines, change.size, change.deleted});
+        for (const auto row : change.ended) {
+            saved.stints[open.at(row)].end = change.snapshot;
+            open.erase(row);
+        }
+        for (const auto row : change.started) {
+            open[row] = saved.stints.size();
+            saved.stints.push_back({row, change.snapshot, std::nullopt, !filled});
+        }
+        filled = filled || change.size > 0;
+    }
+
+    /// Once every version is followed: rows become their indices in key order.
+    void finish(const tables::TableBuilder& builder) {
+        const auto& order = builder.key_order();
+        std::vector<std::uint32_t> rank(order.size());
+        for (std::uint32_t i = 0; i < order.size(); ++i) {
+            rank[order[i]] = i;
+        }
+        for (auto& stint : saved.stints) {
+            stint.row = rank.at(stint.row);
+        }
+        saved.id = builder.id();
+        saved.versions = builder.versions();
+        open.clear();
+        followed = true;
+    }
+};
+
+/// The history of `table` from its stints as saved (rows in key order).
+tables::PlaylistHistory history_of(tables::PlaylistTable table, const cache::SavedStints& saved) {
+    tables::PlaylistHistory history;
+    history.table = std::move(table);
+    history.snapshots = saved.snapshots;
+    history.memberships.reserve(saved.stints.size());
+    for (const auto& stint : saved.stints) {
+        if (stint.row >= history.table.rows.size()) {
+            throw std::runtime_error(fmt::format("a stint of playlist {} names row {} of {}",
+                                                 history.table.id, stint.row,
+                                                 history.table.rows.size()));
+        }
+        history.memberships.push_back(
+            {history.table.rows[stint.row].key, stint.start, stint.end, stint.first_fill});
+    }
+    history.index_stints();
+    return history;
+}
+
+/// The stints file of the analysis's cache, or nothing (said on stderr when it cannot be
+/// used).
+std::map<std::string, cache::SavedStints> load_stints(const Analysis& analysis) {
+    try {
+        auto loaded =
+            cache::read_stints(analysis.cache->stints_path(), analysis.cache->settings().describe(),
+                               analysis.history.snapshots.size());
+        return loaded ? std::move(*loaded) : std::map<std::string, cache::SavedStints>();
+    } catch (const std::exception& error) {
+        note("the stints file {} is unusable ({}): following every playlist from its first "
+             "version",
+             analysis.cache->stints_path().string(), error.what());
+        return {};
+    }
+}
+
+/// Keeps the cache's stints file while build_tables brings the builders up to date: a
+/// builder restored without its stints is built again from its first version, every
+/// version applied is followed, and the file is saved when anything was.
+class StintsKeeper {
+  public:
+    explicit StintsKeeper(const Analysis& analysis) : m_loaded(load_stints(analysis)) {
+        for (const auto& [id, versions] : analysis.history.playlists) {
+            m_followed[id];
+        }
+    }
+
+    bool restart(const std::string& id, std::uint32_t versions) const {
+        const auto found = m_loaded.find(id);
+        return found == m_loaded.end() || found->second.versions != versions;
+    }
+
+    tables::TableBuilder::Observer observe(const tables::TableBuilder& builder) {
+        FollowedHistory& history = m_followed.at(builder.id());
+        const auto found = m_loaded.find(builder.id());
+        if (builder.versions() > 0 &&
+            (found == m_loaded.end() || found->second.versions != builder.versions())) {
+            throw std::logic_error("a table restored without its stints");
+        }
+        history.start(builder.versions() > 0 ? &found->second : nullptr);
+        return [&history](const tables::TableBuilder&, const tables::TableBuilder::Change& change) {
+            history.follow(change);
+        };
+    }
+
+    void built(const tables::TableBuilder& builder) { m_followed.at(builder.id()).finish(builder); }
+
+    /// Once every playlist is up to date: the playlists not followed are as the file had
+    /// them, and the file is saved if any was.
+    void save(const Analysis& analysis) {
+        bool changed = false;
+        std::vector<const cache::SavedStints*> playlists;
+        for (auto& [id, history] : m_followed) {
+            if (!history.followed) {
+                history.saved = m_loaded.at(std::string(id));
+            }
+            changed = changed || history.followed;
+            playlists.push_back(&history.saved);
+        }
+        if (!changed) {
+            return;
+        }
+        try {
+            PhaseTimer timer;
+            cache::write_stints(analysis.cache->stints_path(),
+                                analysis.cache->settings().describe(), playlists);
+            timer.lap("save stints");
+        } catch (const std::exception& error) {
+            warn("{}; the stints file was not updated", error.what());
+        }
+    }
+
+    /// A playlist's stints, after `save`.
+    const cache::SavedStints& stints(std::string_view id) const { return m_followed.at(id).saved; }
+
+  private:
+    std::map<std::string, cache::SavedStints> m_loaded;
+    std::map<std::string_view, FollowedHistory> m_followed;
+};
+
+} // namespace
+
+namespace {
+
+/// build_tables, with the stints file kept by `keeper` (none: not kept).
+std::vector<BuiltPlaylist> build_with(Analysis& analysis, const Options& options, bool& complete,
+                                      const BuiltFn& built, StintsKeeper* keeper) {
     // With a cache every playlist is kept up to date; otherwise only those asked for.
     std::map<std::string_view, const cache::SavedBuilder*> saved;
     if (analysis.saved) {
@@ -665,7 +832,8 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& optio
     std::vector<bool> wanted;
     const auto add = [&](const std::string& id) {
         BuiltPlaylist playlist{id, 0, std::nullopt, std::nullopt, nullptr};
-        if (const auto found = saved.find(id); found != saved.end()) {
+        if (const auto found = saved.find(id);
+            found != saved.end() && !(keeper && keeper->restart(id, found->second->versions))) {
             playlist.saved = found->second;
         }
         pending.push_back(std::move(playlist));
@@ -717,7 +885,13 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& optio
                 if (builder.versions() == 0) {
                     restored_from = nullptr; // started again: nothing of it is in the pool
                 }
+                if (keeper) {
+                    builder.observe(keeper->observe(builder));
+                }
                 playlist.builder.emplace(build_one(std::move(builder), analysis, *reader));
+                if (keeper) {
+                    keeper->built(*playlist.builder);
+                }
                 playlist.saved = nullptr;
                 const auto& table = playlist.builder->state().table;
                 playlist.stray_lines = table.stray_lines;
@@ -819,6 +993,23 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& optio
     return result;
 }
 
+} // namespace
+
+std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& options, bool& complete,
+                                        const BuiltFn& built) {
+    // The stints file is kept once a command that reads histories has made it.
+    std::optional<StintsKeeper> keeper;
+    std::error_code error;
+    if (analysis.cache && std::filesystem::exists(analysis.cache->stints_path(), error)) {
+        keeper.emplace(analysis);
+    }
+    auto result = build_with(analysis, options, complete, built, keeper ? &*keeper : nullptr);
+    if (keeper && complete) {
+        keeper->save(analysis);
+    }
+    return result;
+}
+
 std::vector<tables::TableBuilder> follow_playlists(const Analysis& analysis, const Options& options,
                                                    const FollowFn& follow) {
     std::vector<std::optional<tables::TableBuilder>> built(analysis.selected.size());
@@ -851,41 +1042,44 @@ std::vector<tables::TableBuilder> follow_playlists(const Analysis& analysis, con
     return builders;
 }
 
-std::vector<tables::PlaylistHistory> collect_histories(const Analysis& analysis,
-                                                       const Options& options) {
-    std::vector<tables::PlaylistHistory> histories(analysis.selected.size());
-    // Per playlist: the membership each present row is in.
-    std::vector<std::unordered_map<std::uint32_t, std::size_t>> open(histories.size());
-    // Per playlist: the row of each membership, whose key is known for good (held by the
-    // table's texts, not by a version's bytes) once the table is built.
-    std::vector<std::vector<std::uint32_t>> rows(histories.size());
-    // Per playlist: whether a version with tracks has been seen (see Membership::first_fill).
-    std::vector<char> filled(histories.size(), 0);
+namespace {
+
+/// collect_histories from the first version of each playlist, without a cache.
+std::vector<tables::PlaylistHistory> follow_histories(const Analysis& analysis,
+                                                      const Options& options) {
+    std::vector<FollowedHistory> followed(analysis.selected.size());
     auto builders = follow_playlists(
         analysis, options,
         [&](std::size_t i, const tables::TableBuilder&,
-            const tables::TableBuilder::Change& change) {
-            auto& out = histories[i];
-            out.snapshots.push_back(
-                {change.snapshot, change.track_lines, change.size, change.deleted});
-            for (const auto row : change.ended) {
-                out.memberships[open[i].at(row)].end = change.snapshot;
-                open[i].erase(row);
-            }
-            for (const auto row : change.started) {
-                open[i][row] = out.memberships.size();
-                out.memberships.push_back({{}, change.snapshot, std::nullopt, filled[i] == 0});
-                rows[i].push_back(row);
-            }
-            filled[i] = filled[i] != 0 || change.size > 0;
-        });
-    for (std::size_t i = 0; i < histories.size(); ++i) {
-        const auto& built = builders[i].state().table.rows;
-        for (std::size_t m = 0; m < rows[i].size(); ++m) {
-            histories[i].memberships[m].key = built[rows[i][m]].key;
-        }
-        histories[i].table = std::move(builders[i]).release_table(analysis.calendar.tip_day);
-        histories[i].index_stints();
+            const tables::TableBuilder::Change& change) { followed[i].follow(change); });
+    std::vector<tables::PlaylistHistory> histories;
+    histories.reserve(builders.size());
+    for (std::size_t i = 0; i < builders.size(); ++i) {
+        followed[i].finish(builders[i]);
+        histories.push_back(history_of(
+            std::move(builders[i]).release_table(analysis.calendar.tip_day), followed[i].saved));
+    }
+    return histories;
+}
+
+} // namespace
+
+std::vector<tables::PlaylistHistory> collect_histories(Analysis& analysis, const Options& options) {
+    if (!analysis.cache) {
+        return follow_histories(analysis, options);
+    }
+    StintsKeeper keeper(analysis);
+    bool complete = true;
+    std::vector<BuiltPlaylist> built = build_with(analysis, options, complete, {}, &keeper);
+    if (!complete) {
+        fail("cannot read every playlist: see the warnings above");
+    }
+    keeper.save(analysis);
+    std::vector<tables::PlaylistHistory> histories;
+    histories.reserve(built.size());
+    for (auto& playlist : built) {
+        const std::string id = playlist.id;
+        histories.push_back(history_of(std::move(playlist).table(analysis), keeper.stints(id)));
     }
     return histories;
 }

@@ -114,7 +114,8 @@ using BuiltFn = std::function<void(BuiltPlaylist&)>;
 /// the result does not depend on how many). With a cache, every playlist is brought up to
 /// date (those without new versions stay as saved) and the cache is updated. A playlist
 /// whose data cannot be read is reported and left out; `complete` becomes false then (and
-/// the cache is left as it was).
+/// the cache is left as it was). Once a stints file is in the cache (collect_histories),
+/// it is kept up to date too.
 std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& options, bool& complete,
                                         const BuiltFn& built = {});
 
@@ -131,10 +132,10 @@ std::vector<tables::TableBuilder> follow_playlists(const Analysis& analysis, con
                                                    const FollowFn& follow);
 
 /// Every selected playlist's table with the size of each version and every stint of every
-/// track (tables::PlaylistHistory), built from its first version: what export, report and
-/// track read.
-std::vector<tables::PlaylistHistory> collect_histories(const Analysis& analysis,
-                                                       const Options& options);
+/// track (tables::PlaylistHistory): what export, churn, report and track read. Built from
+/// each playlist's first version; with a cache, continued from the cache's builders and its
+/// stints file (which is updated), so that a daily run reads only what is new.
+std::vector<tables::PlaylistHistory> collect_histories(Analysis& analysis, const Options& options);
 
 /// One version of a table that follows playlists across files: the version of playlist
 /// `id` at snapshot `snapshot` (none: the file was deleted, or no longer carries what the
