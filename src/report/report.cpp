@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -366,7 +367,10 @@ std::string render_track(std::string_view key, const std::vector<std::size_t>& p
     const tables::TrackRow* shown = nullptr;
     std::vector<TimelineTrack> places;
     std::string rows;
+    // The chart spans the track's stints: a track no longer in any playlist has a page
+    // that stays as it is from one day to the next (only pages that change are written).
     std::int32_t first_day = calendar.tip_day;
+    std::int32_t last_day = std::numeric_limits<std::int32_t>::min();
     for (const std::size_t p : playlists) {
         const auto& history = histories[p];
         const auto* row = history.row(key);
@@ -382,6 +386,7 @@ std::string render_track(std::string_view key, const std::vector<std::size_t>& p
         for (std::size_t i = 0; i < stints.size(); ++i) {
             const auto& stint = stints[i];
             first_day = std::min(first_day, stint.start);
+            last_day = std::max(last_day, stint.end); // the tip's day while it is open
             if (i == 0) {
                 rows += fmt::format(
                     "<tr><td{}>{}",
@@ -411,7 +416,7 @@ std::string render_track(std::string_view key, const std::vector<std::size_t>& p
             shown->length_ms ? " · " + writers::format_length(*shown->length_ms) : std::string());
     }
     body += fmt::format("<p>In {} playlists.</p>\n<figure>", places.size()) +
-            timeline_chart(places, first_day, calendar.tip_day, "places",
+            timeline_chart(places, first_day, std::max(first_day, last_day), "places",
                            "Where the track has been", "playlists", false) +
             "<figcaption>One bar per stint in each playlist.</figcaption></figure>\n";
     body += "<h2>Every stint</h2>\n<div class=\"table-wrap\"><table "
