@@ -781,14 +781,22 @@ class StintsKeeper {
     void built(const tables::TableBuilder& builder) { m_followed.at(builder.id()).finish(builder); }
 
     /// Once every playlist is up to date: the playlists not followed are as the file had
-    /// them, and the file is saved if any was.
+    /// them.
+    void settle() {
+        for (auto& [id, history] : m_followed) {
+            const auto found = m_loaded.find(std::string(id));
+            if (!history.followed && found != m_loaded.end()) {
+                history.saved = found->second;
+            }
+        }
+    }
+
+    /// Saves the file, if any playlist was followed; after `settle`, once every playlist
+    /// could be read.
     void save(const Analysis& analysis) {
         bool changed = false;
         std::vector<const cache::SavedStints*> playlists;
         for (auto& [id, history] : m_followed) {
-            if (!history.followed) {
-                history.saved = m_loaded.at(std::string(id));
-            }
             changed = changed || history.followed;
             playlists.push_back(&history.saved);
         }
@@ -805,17 +813,13 @@ class StintsKeeper {
         }
     }
 
-    /// A playlist's stints, after `save`.
+    /// A playlist's stints, after `settle`.
     const cache::SavedStints& stints(std::string_view id) const { return m_followed.at(id).saved; }
 
   private:
     std::map<std::string, cache::SavedStints> m_loaded;
     std::map<std::string_view, FollowedHistory> m_followed;
 };
-
-} // namespace
-
-namespace {
 
 /// build_tables, with the stints file kept by `keeper` (none: not kept).
 std::vector<BuiltPlaylist> build_with(Analysis& analysis, const Options& options, bool& complete,
@@ -1005,6 +1009,7 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& optio
     }
     auto result = build_with(analysis, options, complete, built, keeper ? &*keeper : nullptr);
     if (keeper && complete) {
+        keeper->settle();
         keeper->save(analysis);
     }
     return result;
@@ -1071,10 +1076,22 @@ std::vector<tables::PlaylistHistory> collect_histories(Analysis& analysis, const
     StintsKeeper keeper(analysis);
     bool complete = true;
     std::vector<BuiltPlaylist> built = build_with(analysis, options, complete, {}, &keeper);
+    keeper.settle();
     if (!complete) {
-        fail("cannot read every playlist: see the warnings above");
+        // Statistics over part of the data would be silently wrong: stop instead. (Another
+        // playlist that cannot be read only keeps the stints file from being saved.)
+        std::set<std::string_view> read;
+        for (const auto& playlist : built) {
+            read.insert(playlist.id);
+        }
+        for (const auto& id : analysis.selected) {
+            if (!read.contains(id)) {
+                fail("cannot read playlist {} (the warning above says why)", id);
+            }
+        }
+    } else {
+        keeper.save(analysis);
     }
-    keeper.save(analysis);
     std::vector<tables::PlaylistHistory> histories;
     histories.reserve(built.size());
     for (auto& playlist : built) {

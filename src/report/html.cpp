@@ -77,6 +77,7 @@ th button { background: none; border: 0; padding: 0; margin: 0; font: inherit;
 th[data-order=down] button::after { content: " \25BE"; }
 th[data-order=up] button::after { content: " \25B4"; }
 table.tracks td:nth-child(3), table.tracks th:nth-child(3) { max-width: 14rem; }
+table.tracks td:nth-child(n+4) { white-space: nowrap; } /* lengths and dates */
 table.stints td:last-child, table.tracks td:nth-child(4) { text-align: right; font-variant-numeric: tabular-nums; }
 @media (max-width: 600px) { body { padding: 0.5rem; font-size: 14px; }
   .hide-narrow, table.tracks td:nth-child(3), table.tracks th:nth-child(3) { display: none; } }
