@@ -664,15 +664,17 @@ struct FollowedHistory {
     bool filled = false;
     /// Followed by this run (not only read from the stints file).
     bool followed = false;
+    /// Not followed, and decoded from the stints file.
+    bool decoded = false;
 
-    /// Starts from `from` (a playlist's stints as saved), or from nothing.
-    void start(const cache::SavedStints* from) {
+    /// Starts from `from` (a playlist's stints as saved, taken), or from nothing.
+    void start(cache::SavedStints* from) {
         saved.snapshots.clear();
         saved.stints.clear();
         open.clear();
         filled = false;
         if (from) {
-            saved = *from;
+            saved = std::move(*from);
             for (std::size_t i = 0; i < saved.stints.size(); ++i) {
                 if (!saved.stints[i].end) {
                     open[saved.stints[i].row] = i;
@@ -707,7 +709,6 @@ struct FollowedHistory {
         for (auto& stint : saved.stints) {
             stint.row = rank.at(stint.row);
         }
-        saved.id = builder.id();
         saved.versions = builder.versions();
         open.clear();
         followed = true;
@@ -735,44 +736,49 @@ tables::PlaylistHistory history_of(tables::PlaylistTable table, const cache::Sav
 
 /// The stints file of the analysis's cache, or nothing (said on stderr when it cannot be
 /// used).
-std::map<std::string, cache::SavedStints> load_stints(const Analysis& analysis) {
+std::optional<cache::StintsFile> load_stints(const Analysis& analysis) {
     try {
-        auto loaded =
-            cache::read_stints(analysis.cache->stints_path(), analysis.cache->settings().describe(),
-                               analysis.history.snapshots.size());
-        return loaded ? std::move(*loaded) : std::map<std::string, cache::SavedStints>();
+        return cache::read_stints(analysis.cache->stints_path(),
+                                  analysis.cache->settings().describe(),
+                                  analysis.history.snapshots.size());
     } catch (const std::exception& error) {
         note("the stints file {} is unusable ({}): following every playlist from its first "
              "version",
              analysis.cache->stints_path().string(), error.what());
-        return {};
+        return std::nullopt;
     }
 }
 
 /// Keeps the cache's stints file while build_tables brings the builders up to date: a
 /// builder restored without its stints is built again from its first version, every
-/// version applied is followed, and the file is saved when anything was.
+/// version applied is followed, and the file is saved when anything was. The stints of a
+/// playlist not followed are decoded only if they are asked for, and saved as read.
 class StintsKeeper {
   public:
-    explicit StintsKeeper(const Analysis& analysis) : m_loaded(load_stints(analysis)) {
+    explicit StintsKeeper(const Analysis& analysis) : m_file(load_stints(analysis)) {
         for (const auto& [id, versions] : analysis.history.playlists) {
             m_followed[id];
         }
     }
 
     bool restart(const std::string& id, std::uint32_t versions) const {
-        const auto found = m_loaded.find(id);
-        return found == m_loaded.end() || found->second.versions != versions;
+        const auto* entry = saved(id);
+        return !entry || entry->versions != versions;
     }
 
+    /// Called on the building thread of `builder`'s playlist.
     tables::TableBuilder::Observer observe(const tables::TableBuilder& builder) {
         FollowedHistory& history = m_followed.at(builder.id());
-        const auto found = m_loaded.find(builder.id());
-        if (builder.versions() > 0 &&
-            (found == m_loaded.end() || found->second.versions != builder.versions())) {
-            throw std::logic_error("a table restored without its stints");
+        if (builder.versions() == 0) {
+            history.start(nullptr);
+        } else {
+            const auto* entry = saved(builder.id());
+            if (!entry || entry->versions != builder.versions()) {
+                throw std::logic_error("a table restored without its stints");
+            }
+            cache::SavedStints decoded = m_file->decode(builder.id(), *entry);
+            history.start(&decoded);
         }
-        history.start(builder.versions() > 0 ? &found->second : nullptr);
         return [&history](const tables::TableBuilder&, const tables::TableBuilder::Change& change) {
             history.follow(change);
         };
@@ -780,25 +786,20 @@ class StintsKeeper {
 
     void built(const tables::TableBuilder& builder) { m_followed.at(builder.id()).finish(builder); }
 
-    /// Once every playlist is up to date: the playlists not followed are as the file had
-    /// them.
-    void settle() {
-        for (auto& [id, history] : m_followed) {
-            const auto found = m_loaded.find(std::string(id));
-            if (!history.followed && found != m_loaded.end()) {
-                history.saved = found->second;
-            }
-        }
-    }
-
-    /// Saves the file, if any playlist was followed; after `settle`, once every playlist
-    /// could be read.
-    void save(const Analysis& analysis) {
+    /// Saves the file if any playlist was followed; once every playlist could be read.
+    void save(const Analysis& analysis) const {
         bool changed = false;
-        std::vector<const cache::SavedStints*> playlists;
-        for (auto& [id, history] : m_followed) {
-            changed = changed || history.followed;
-            playlists.push_back(&history.saved);
+        std::vector<std::string> encoded;
+        encoded.reserve(m_followed.size());
+        std::vector<cache::StintsToSave> playlists;
+        for (const auto& [id, history] : m_followed) {
+            if (history.followed) {
+                changed = true;
+                encoded.push_back(cache::encode_stints(history.saved));
+                playlists.push_back({id, history.saved.versions, encoded.back()});
+            } else if (const auto* entry = saved(id)) {
+                playlists.push_back({id, entry->versions, entry->encoded});
+            }
         }
         if (!changed) {
             return;
@@ -813,11 +814,31 @@ class StintsKeeper {
         }
     }
 
-    /// A playlist's stints, after `settle`.
-    const cache::SavedStints& stints(std::string_view id) const { return m_followed.at(id).saved; }
+    /// A playlist's stints, once every playlist is up to date (on one thread).
+    const cache::SavedStints& stints(std::string_view id) {
+        FollowedHistory& history = m_followed.at(id);
+        if (!history.followed && !history.decoded) {
+            const auto* entry = saved(id);
+            if (!entry) {
+                throw std::logic_error("a playlist neither followed nor saved");
+            }
+            history.saved = m_file->decode(id, *entry);
+            history.decoded = true;
+        }
+        return history.saved;
+    }
 
   private:
-    std::map<std::string, cache::SavedStints> m_loaded;
+    /// The playlist's entry in the file read, or null.
+    const cache::StintsFile::Entry* saved(std::string_view id) const {
+        if (!m_file) {
+            return nullptr;
+        }
+        const auto found = m_file->playlists.find(id);
+        return found == m_file->playlists.end() ? nullptr : &found->second;
+    }
+
+    std::optional<cache::StintsFile> m_file;
     std::map<std::string_view, FollowedHistory> m_followed;
 };
 
@@ -1009,7 +1030,6 @@ std::vector<BuiltPlaylist> build_tables(Analysis& analysis, const Options& optio
     }
     auto result = build_with(analysis, options, complete, built, keeper ? &*keeper : nullptr);
     if (keeper && complete) {
-        keeper->settle();
         keeper->save(analysis);
     }
     return result;
@@ -1076,7 +1096,6 @@ std::vector<tables::PlaylistHistory> collect_histories(Analysis& analysis, const
     StintsKeeper keeper(analysis);
     bool complete = true;
     std::vector<BuiltPlaylist> built = build_with(analysis, options, complete, {}, &keeper);
-    keeper.settle();
     if (!complete) {
         // Statistics over part of the data would be silently wrong: stop instead. (Another
         // playlist that cannot be read only keeps the stints file from being saved.)
