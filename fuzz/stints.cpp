@@ -4,7 +4,6 @@
 
 #include "cache/cache.hpp"
 #include "cache/stints_codec.hpp"
-
 #include "support.hpp"
 
 namespace {
