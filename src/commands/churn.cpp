@@ -67,6 +67,7 @@ ExitCode run_churn(const std::vector<std::string>& args) {
                                                   : writers::ChurnFormat::table;
     engine::Analysis analysis = engine::analyse(history);
     const auto inputs = collect(analysis, history);
+    analysis.finish_saving(); // before stdout, which a reader may close early
     if (series) {
         std::vector<tables::PeriodStats> stats;
         for (const auto& input : inputs) {

@@ -102,6 +102,7 @@ ExitCode run_track(const std::vector<std::string>& args) {
     const std::string lowered = plain::python_lower(query);
     engine::Analysis analysis = engine::analyse(history);
     const auto histories = engine::collect_histories(analysis, history);
+    analysis.finish_saving(); // before stdout, which a reader may close early
 
     std::map<std::string_view, Found> found;
     for (std::size_t p = 0; p < histories.size(); ++p) {
