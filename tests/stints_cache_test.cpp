@@ -76,12 +76,14 @@ histories_at(const Archive& archive, const std::string& rev, bool use_cache) {
 }
 
 /// What `cumulative` does to the cache: its builders move on, the stints file does not.
-void cumulative_at(const Archive& archive, const std::string& rev) {
+/// (Returns the blobs it read.)
+std::size_t cumulative_at(const Archive& archive, const std::string& rev) {
     const auto options = options_at(archive, rev, true);
     auto analysis = engine::analyse(options);
     bool complete = true;
     engine::build_tables(analysis, options, complete);
     analysis.finish_saving();
+    return analysis.reads.blobs;
 }
 
 void expect_same(const Archive& archive, const std::string& rev, const std::string& what) {
@@ -188,15 +190,7 @@ TEST(StintsCache, ADailyRunReadsOnlyWhatIsNew) {
     // reads what `cumulative` reads to see that the rows' links are still those of the
     // tip's views, and follows no playlist.
     cumulative_at(archive, "HEAD");
-    std::size_t cumulative_reads = 0;
-    {
-        const auto run = options_at(archive, "HEAD", true);
-        auto analysis = engine::analyse(run);
-        bool complete = true;
-        engine::build_tables(analysis, run, complete);
-        analysis.finish_saving();
-        cumulative_reads = analysis.reads.blobs;
-    }
+    const std::size_t cumulative_reads = cumulative_at(archive, "HEAD");
     const auto after = histories_at(archive, "HEAD", true);
     EXPECT_EQ(after.second.blobs, cumulative_reads);
     EXPECT_LT(after.second.blobs * 20, full.second.blobs);

@@ -669,20 +669,15 @@ struct FollowedHistory {
 
     /// Starts from `from` (a playlist's stints as saved, taken), or from nothing.
     void start(cache::SavedStints* from) {
-        saved.snapshots.clear();
-        saved.stints.clear();
+        saved = from ? std::move(*from) : cache::SavedStints();
         open.clear();
-        filled = false;
-        if (from) {
-            saved = std::move(*from);
-            for (std::size_t i = 0; i < saved.stints.size(); ++i) {
-                if (!saved.stints[i].end) {
-                    open[saved.stints[i].row] = i;
-                }
+        for (std::size_t i = 0; i < saved.stints.size(); ++i) {
+            if (!saved.stints[i].end) {
+                open[saved.stints[i].row] = i;
             }
-            filled = std::any_of(saved.snapshots.begin(), saved.snapshots.end(),
-                                 [](const auto& snapshot) { return snapshot.keys > 0; });
         }
+        filled = std::any_of(saved.snapshots.begin(), saved.snapshots.end(),
+                             [](const auto& snapshot) { return snapshot.keys > 0; });
     }
 
     void follow(const tables::TableBuilder::Change& change) {

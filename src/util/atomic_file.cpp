@@ -65,6 +65,21 @@ mode_t creation_mode() {
     return static_cast<mode_t>(0666 & ~creation_mask());
 }
 
+/// Writes all of `bytes` to `fd`; false (with errno set) when a write fails.
+bool write_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return false;
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
 /// `.<name>.tmp-<pid>-XXXXXX` beside `path`, for mkostemp and mkdtemp.
 std::string temporary_name(const std::filesystem::path& path) {
     // Appended piece by piece: GCC 12 warns wrongly about "." + name at -O3 (-Wrestrict).
@@ -210,17 +225,7 @@ void TemporaryDirectory::write(const std::string& name, std::string_view content
     if (!fd) {
         fail("cannot create {}: {}", (m_path / name).string(), std::strerror(errno));
     }
-    while (!content.empty()) {
-        const ssize_t n = ::write(fd.get(), content.data(), content.size());
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            fail("cannot write {}: {}", (m_path / name).string(), std::strerror(errno));
-        }
-        content.remove_prefix(static_cast<std::size_t>(n));
-    }
-    if (!fd.close()) {
+    if (!write_all(fd.get(), content) || !fd.close()) {
         fail("cannot write {}: {}", (m_path / name).string(), std::strerror(errno));
     }
 }
@@ -308,15 +313,8 @@ AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, FileReleaser* rel
     : m_file(std::move(path)), m_releaser(releaser) {}
 
 void AtomicFileWriter::write(std::string_view bytes) {
-    while (!bytes.empty()) {
-        const ssize_t n = ::write(m_file.fd(), bytes.data(), bytes.size());
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            m_file.give_up("cannot write");
-        }
-        bytes.remove_prefix(static_cast<std::size_t>(n));
+    if (!write_all(m_file.fd(), bytes)) {
+        m_file.give_up("cannot write");
     }
 }
 
